@@ -1,0 +1,13 @@
+# CHOLMOD from SuiteSparse (Debian: libsuitesparse-dev): sparse Cholesky factorisation.
+if(TARGET tissue_cholmod OR NOT TISSUE_WITH_CHOLMOD)
+  return()
+endif()
+find_path(CHOLMOD_INCLUDE_DIR cholmod.h PATH_SUFFIXES suitesparse REQUIRED)
+find_library(CHOLMOD_LIBRARY cholmod REQUIRED)
+find_library(SUITESPARSE_CONFIG_LIBRARY suitesparseconfig REQUIRED)
+find_library(UMFPACK_LIBRARY umfpack REQUIRED)
+find_library(AMD_LIBRARY amd REQUIRED)
+add_library(tissue_cholmod INTERFACE)
+target_include_directories(tissue_cholmod INTERFACE ${CHOLMOD_INCLUDE_DIR})
+target_link_libraries(tissue_cholmod INTERFACE ${CHOLMOD_LIBRARY} ${UMFPACK_LIBRARY} ${AMD_LIBRARY} ${SUITESPARSE_CONFIG_LIBRARY})
+install(TARGETS tissue_cholmod EXPORT tissueTargets)

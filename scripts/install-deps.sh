@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what libtissue needs on Debian 12 (root): compilers and libraries from apt, test tools from pip.
+# Safe to run repeatedly: it installs only what is missing.
+set -euo pipefail
+apt_packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libhdf5-dev hdf5-tools catch2
+  libbenchmark-dev libsuitesparse-dev libtomlplusplus-dev libcli11-dev libfmt-dev pybind11-dev)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# cmake and ninja may come from pip instead of apt; accept either.
+if [ ${#missing[@]} -gt 0 ]; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in
+      cmake) command -v cmake >/dev/null || filtered+=("$p") ;;
+      ninja-build) command -v ninja >/dev/null || filtered+=("$p") ;;
+      *) filtered+=("$p") ;;
+    esac
+  done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+py_missing=()
+for m in numpy h5py meshio pytest; do
+  python3 -c "import $m" 2>/dev/null || py_missing+=("$m")
+done
+if [ ${#py_missing[@]} -gt 0 ]; then
+  echo "install-deps: pip install ${py_missing[*]}"
+  python3 -m pip install -q "${py_missing[@]}"
+fi

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds, runs the C++ tests (CTest) and pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh
+cd build
+ctest -j "$(nproc)" --output-on-failure --timeout 900
+cd ..
+if [ -d tests/python ]; then
+  python3 -m pytest -q tests/python
+fi
