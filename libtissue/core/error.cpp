@@ -6,11 +6,20 @@ std::string format_error(const SourceLocation& w, const std::string& field, cons
   std::string out;
   if (!w.file.empty()) {
     out += w.file;
-    if (w.line > 0) out += ":" + std::to_string(w.line);
-    if (w.line > 0 && w.column > 0) out += ":" + std::to_string(w.column);
+    if (w.line > 0) {
+      out += ':';
+      out += std::to_string(w.line);
+    }
+    if (w.line > 0 && w.column > 0) {
+      out += ':';
+      out += std::to_string(w.column);
+    }
     out += ": ";
   }
-  if (!field.empty()) out += field + ": ";
+  if (!field.empty()) {
+    out += field;
+    out += ": ";
+  }
   out += msg;
   return out;
 }

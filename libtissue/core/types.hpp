@@ -1,7 +1,7 @@
 // Basic numeric types shared by every module of libtissue. SI units throughout.
 #pragma once
 
-#include <Eigen/Core>
+#include <Eigen/Dense>
 #include <cstdint>
 
 namespace tissue {

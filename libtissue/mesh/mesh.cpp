@@ -8,20 +8,28 @@ namespace tissue {
 
 std::string_view to_string(TissueKind k) {
   switch (k) {
-    case TissueKind::skin: return "skin";
-    case TissueKind::fat: return "fat";
-    case TissueKind::fascia: return "fascia";
-    case TissueKind::muscle: return "muscle";
-    case TissueKind::other: return "other";
+    case TissueKind::skin:
+      return "skin";
+    case TissueKind::fat:
+      return "fat";
+    case TissueKind::fascia:
+      return "fascia";
+    case TissueKind::muscle:
+      return "muscle";
+    case TissueKind::other:
+      return "other";
   }
   return "other";
 }
 
 std::string_view to_string(Side s) {
   switch (s) {
-    case Side::none: return "none";
-    case Side::left: return "left";
-    case Side::right: return "right";
+    case Side::none:
+      return "none";
+    case Side::left:
+      return "left";
+    case Side::right:
+      return "right";
   }
   return "none";
 }
@@ -69,7 +77,8 @@ const FacetSet* Mesh::find_facet_set(std::string_view name) const {
 
 const NodeSet& Mesh::node_set(std::string_view name) const {
   if (const auto* s = find_node_set(name)) return *s;
-  throw InputError("node_set", "unknown node set '" + std::string(name) + "'; known: " + known_names(node_sets));
+  throw InputError("node_set",
+                   "unknown node set '" + std::string(name) + "'; known: " + known_names(node_sets));
 }
 
 const FacetSet& Mesh::facet_set(std::string_view name) const {

@@ -16,7 +16,9 @@ namespace tissue {
 enum class CellType { hex8, tet4 };
 
 /// Number of nodes of a cell type.
-constexpr int nodes_per_cell(CellType t) { return t == CellType::hex8 ? 8 : 4; }
+constexpr int nodes_per_cell(CellType t) {
+  return t == CellType::hex8 ? 8 : 4;
+}
 
 /// What kind of tissue a region is made of (selects the default material family).
 enum class TissueKind { skin, fat, fascia, muscle, other };
@@ -31,14 +33,14 @@ std::string_view to_string(Side s);
 
 /// One tagged region of the mesh (a tissue layer or a muscle).
 struct Region {
-  std::string name;                    ///< unique name, e.g. "erector_spinae_right"
+  std::string name;                     ///< unique name, e.g. "erector_spinae_right"
   TissueKind kind = TissueKind::other;  ///< tissue family
-  Side side = Side::none;              ///< body side
+  Side side = Side::none;               ///< body side
 };
 
 /// Region name <-> id table. Ids are dense, 0-based, in insertion order.
 class RegionTable {
-public:
+ public:
   /// Adds a region and returns its id; throws InputError on a duplicate name.
   int add(Region r);
   /// Id of a named region, or nullopt.
@@ -52,14 +54,14 @@ public:
   /// All regions in id order.
   const std::vector<Region>& all() const { return regions_; }
 
-private:
+ private:
   std::vector<Region> regions_;
 };
 
 /// A named set of nodes (e.g. "bone_vertebrae": fixed nodes on bone).
 struct NodeSet {
-  std::string name;           ///< set name
-  std::vector<Index> nodes;   ///< sorted, unique node ids
+  std::string name;          ///< set name
+  std::vector<Index> nodes;  ///< sorted, unique node ids
 };
 
 /// A named set of boundary facets (e.g. "skin"). Facet nodes are ordered so that the right-hand
@@ -75,13 +77,13 @@ struct FacetSet {
 /// Unstructured mesh of one cell type. Coordinates in metres.
 struct Mesh {
   CellType cell_type = CellType::hex8;  ///< shape of every cell
-  MatrixX3 nodes;                        ///< #nodes x 3 coordinates [m]
+  MatrixX3 nodes;                       ///< #nodes x 3 coordinates [m]
   Eigen::Matrix<Index, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> cells;  ///< #cells x nodes_per_cell
-  std::vector<int> region;               ///< region id of each cell (#cells)
-  RegionTable regions;                   ///< region names and kinds
-  std::vector<NodeSet> node_sets;        ///< named node sets ("bone_*" are fixed to bone)
-  std::vector<FacetSet> facet_sets;      ///< named facet sets ("skin" is the skin surface)
-  MatrixX3 fibres;                       ///< #cells x 3 unit fibre direction (zero rows: no fibres)
+  std::vector<int> region;           ///< region id of each cell (#cells)
+  RegionTable regions;               ///< region names and kinds
+  std::vector<NodeSet> node_sets;    ///< named node sets ("bone_*" are fixed to bone)
+  std::vector<FacetSet> facet_sets;  ///< named facet sets ("skin" is the skin surface)
+  MatrixX3 fibres;                   ///< #cells x 3 unit fibre direction (zero rows: no fibres)
 
   /// Number of nodes.
   Index n_nodes() const { return static_cast<Index>(nodes.rows()); }

@@ -1,0 +1,277 @@
+#include "libtissue/solver/mechanics_solver.hpp"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "libtissue/core/error.hpp"
+#include "libtissue/linalg/linear_solver_factory.hpp"
+
+namespace tissue {
+
+// ---------------------------------------------------------------------------------------------
+// StaticEquilibrium
+
+StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load)
+    : solid_(solid), load_(load) {}
+
+VectorX StaticEquilibrium::full(const VectorX& x) const {
+  VectorX u = load_.u_prescribed;
+  if (u.size() == 0) u = VectorX::Zero(solid_.dofs().n_dofs());
+  solid_.dofs().scatter(x, u);
+  return u;
+}
+
+void StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent) {
+  if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != solid_.assembly_map().nonzeros()))
+    *tangent = solid_.assembly_map().make_matrix();
+  VectorX f;
+  const auto ev = solid_.evaluate(full(x), residual ? &f : nullptr, tangent);
+  if (!residual) return;
+  if (!ev.admissible) {
+    residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
+    return;
+  }
+  if (load_.f_ext.size()) f -= load_.f_ext;
+  solid_.dofs().gather(f, *residual);
+}
+
+Real StaticEquilibrium::energy(const VectorX& x) {
+  const VectorX u = full(x);
+  const auto ev = solid_.evaluate(u, nullptr, nullptr);
+  if (!ev.admissible) return std::numeric_limits<Real>::infinity();
+  return ev.energy - (load_.f_ext.size() ? load_.f_ext.dot(u) : 0.0);
+}
+
+bool StaticEquilibrium::accept(const VectorX& x) { return solid_.evaluate(full(x), nullptr, nullptr).admissible; }
+
+// ---------------------------------------------------------------------------------------------
+// QuasiStaticSolver
+
+void QuasiStaticOptions::validate() const {
+  newton.validate();
+  linear.validate();
+  if (max_cuts < 0) throw InputError("max_cuts", "must be non-negative");
+}
+
+std::string MechanicsRunSummary::brief() const {
+  std::ostringstream s;
+  s << steps << " steps, " << cuts << " cuts, " << newton_iterations << " Newton iterations, linear solver "
+    << linear_solver;
+  return s.str();
+}
+
+QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options)
+    : solid_(solid), options_(std::move(options)) {
+  options_.validate();
+  linear_ = make_linear_solver(options_.linear, solid_.dofs().n_equations());
+}
+
+namespace {
+/// Runs Newton, turning a NumericalError (NaN first residual, singular matrix) into a failure.
+NewtonSummary guarded_newton(NewtonSolver& newton, NewtonProblem& problem, VectorX& x) {
+  try {
+    return newton.solve(problem, x);
+  } catch (const NumericalError& e) {
+    NewtonSummary s;
+    s.converged = false;
+    s.reason = e.what();
+    return s;
+  }
+}
+}  // namespace
+
+MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& load, Real t0, Real t1, int steps,
+                                             const std::function<void(Real, const VectorX&)>& on_step,
+                                             const RunContext* ctx) {
+  if (steps < 1) throw InputError("steps", "must be at least 1");
+  if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
+  NewtonSolver newton(options_.newton, *linear_);
+  MechanicsRunSummary out;
+  const Real dt_nominal = (t1 - t0) / steps;
+  Real dt = dt_nominal, t = t0;
+  int cuts_in_row = 0;
+  while (t < t1 - 1e-12 * std::abs(t1 - t0)) {
+    const Real dt_try = std::min(dt, t1 - t);
+    const MechanicalLoad l = load(t + dt_try);
+    StaticEquilibrium problem(solid_, l);
+    VectorX x;
+    solid_.dofs().gather(u, x);
+    const NewtonSummary s = guarded_newton(newton, problem, x);
+    out.newton_iterations += s.iterations;
+    out.last = s;
+    if (s.converged) {
+      u = problem.full(x);
+      t += dt_try;
+      ++out.steps;
+      if (on_step) on_step(t, u);
+      if (ctx) ctx->report((t - t0) / (t1 - t0), "quasi-static step");
+      if (cuts_in_row == 0 && dt < dt_nominal) dt = std::min(2 * dt, dt_nominal);
+      cuts_in_row = 0;
+    } else {
+      ++out.cuts;
+      if (++cuts_in_row > options_.max_cuts) {
+        std::ostringstream m;
+        m << "quasi-static solve failed at t = " << t + dt_try << " after " << options_.max_cuts
+          << " step cuts: " << s.reason;
+        throw NumericalError(m.str());
+      }
+      dt *= 0.5;
+    }
+  }
+  out.linear_solver = linear_->name();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generalized-alpha dynamics
+
+GeneralizedAlphaParameters GeneralizedAlphaParameters::from_rho_inf(Real r) {
+  GeneralizedAlphaParameters p;
+  p.alpha_m = (2 * r - 1) / (r + 1);
+  p.alpha_f = r / (r + 1);
+  p.gamma = 0.5 - p.alpha_m + p.alpha_f;
+  p.beta = 0.25 * (1 - p.alpha_m + p.alpha_f) * (1 - p.alpha_m + p.alpha_f);
+  return p;
+}
+
+void DynamicOptions::validate() const {
+  if (!(rho_inf >= 0 && rho_inf <= 1))
+    throw InputError("rho_inf", "must lie in [0, 1], got " + std::to_string(rho_inf));
+  newton.validate();
+  linear.validate();
+  if (max_cuts < 0) throw InputError("max_cuts", "must be non-negative");
+}
+
+namespace {
+/// One generalized-alpha step as a Newton problem in the free displacements at t + dt.
+class AlphaStep final : public NewtonProblem {
+public:
+  AlphaStep(const SolidProblem& solid, const SparseMatrix& M, const GeneralizedAlphaParameters& p,
+            const DynamicState& s0, const MechanicalLoad& load_end, const MechanicalLoad& load_alpha, Real dt)
+      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt) {}
+
+  Index n_equations() const override { return solid_.dofs().n_equations(); }
+
+  DynamicState state(const VectorX& x) const {
+    DynamicState s;
+    s.u = end_.u_prescribed.size() ? end_.u_prescribed : VectorX::Zero(s0_.u.size());
+    solid_.dofs().scatter(x, s.u);
+    const Real b = p_.beta, dt = dt_;
+    s.a = (s.u - s0_.u - dt * s0_.v) / (b * dt * dt) - (0.5 / b - 1.0) * s0_.a;
+    s.v = s0_.v + dt * ((1 - p_.gamma) * s0_.a + p_.gamma * s.a);
+    return s;
+  }
+
+  void evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent) override {
+    if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != M_.nonZeros()))
+      *tangent = solid_.assembly_map().make_matrix();
+    const DynamicState s = state(x);
+    const VectorX uf = (1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u;
+    const VectorX am = (1 - p_.alpha_m) * s.a + p_.alpha_m * s0_.a;
+    VectorX f;
+    const auto ev = solid_.evaluate(uf, residual ? &f : nullptr, tangent);
+    if (tangent) {
+      const Real cm = (1 - p_.alpha_m) / (p_.beta * dt_ * dt_), ck = 1 - p_.alpha_f;
+      Real* kv = tangent->valuePtr();
+      const Real* mv = M_.valuePtr();
+      for (Index k = 0; k < tangent->nonZeros(); ++k) kv[k] = ck * kv[k] + cm * mv[k];
+    }
+    if (!residual) return;
+    if (!ev.admissible) {
+      residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
+      return;
+    }
+    f += solid_.mass_times(am);
+    if (alpha_.f_ext.size()) f -= alpha_.f_ext;
+    solid_.dofs().gather(f, *residual);
+  }
+
+  bool accept(const VectorX& x) override {
+    const DynamicState s = state(x);
+    return solid_.evaluate((1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u, nullptr, nullptr).admissible;
+  }
+
+private:
+  const SolidProblem& solid_;
+  const SparseMatrix& M_;
+  const GeneralizedAlphaParameters& p_;
+  const DynamicState& s0_;
+  const MechanicalLoad& end_;
+  const MechanicalLoad& alpha_;
+  Real dt_;
+};
+}  // namespace
+
+DynamicSolver::DynamicSolver(const SolidProblem& solid, DynamicOptions options)
+    : solid_(solid), options_(std::move(options)) {
+  options_.validate();
+  p_ = GeneralizedAlphaParameters::from_rho_inf(options_.rho_inf);
+  M_ = solid_.mass_matrix();
+  linear_ = make_linear_solver(options_.linear, solid_.dofs().n_equations());
+}
+
+void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
+  const Index nd = solid_.dofs().n_dofs();
+  if (s.u.size() != nd) s.u = VectorX::Zero(nd);
+  if (s.v.size() != nd) s.v = VectorX::Zero(nd);
+  s.a = VectorX::Zero(nd);
+  VectorX f;
+  solid_.evaluate(s.u, &f, nullptr);
+  VectorX rhs_full = -f;
+  if (load0.f_ext.size()) rhs_full += load0.f_ext;
+  VectorX rhs, a;
+  solid_.dofs().gather(rhs_full, rhs);
+  auto mass_solver = make_linear_solver(options_.linear, solid_.dofs().n_equations());
+  mass_solver->factorize(M_);
+  mass_solver->solve(rhs, a);
+  solid_.dofs().scatter(a, s.a);
+}
+
+NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt) {
+  const MechanicalLoad end = load(t + dt);
+  const MechanicalLoad alpha = load(t + (1 - p_.alpha_f) * dt);
+  AlphaStep problem(solid_, M_, p_, s, end, alpha, dt);
+  VectorX x;
+  solid_.dofs().gather(s.u + dt * s.v, x);  // predictor: constant velocity
+  NewtonSolver newton(options_.newton, *linear_);
+  NewtonSummary summary;
+  try {
+    summary = newton.solve(problem, x);
+  } catch (const NumericalError& e) {
+    summary.converged = false;
+    summary.reason = e.what();
+  }
+  if (summary.converged) s = problem.state(x);
+  return summary;
+}
+
+MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& load, Real t, Real dt) {
+  MechanicsRunSummary out;
+  Real done = 0, h = dt;
+  int cuts_in_row = 0;
+  while (done < dt * (1 - 1e-12)) {
+    const Real h_try = std::min(h, dt - done);
+    DynamicState trial = s;
+    const NewtonSummary r = try_step(trial, load, t + done, h_try);
+    out.newton_iterations += r.iterations;
+    out.last = r;
+    if (r.converged) {
+      s = std::move(trial);
+      done += h_try;
+      ++out.steps;
+      cuts_in_row = 0;
+    } else {
+      ++out.cuts;
+      if (++cuts_in_row > options_.max_cuts)
+        throw NumericalError("dynamic step failed at t = " + std::to_string(t + done) + ": " + r.reason);
+      h *= 0.5;
+    }
+  }
+  out.linear_solver = linear_->name();
+  return out;
+}
+
+Real DynamicSolver::kinetic_energy(const DynamicState& s) const { return 0.5 * s.v.dot(solid_.mass_times(s.v)); }
+
+}  // namespace tissue
