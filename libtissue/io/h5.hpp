@@ -30,7 +30,9 @@ class H5Id {
   H5Id(H5Id&& other) noexcept : id_(other.release()) {}
   /// Moves ownership, closing what this handle held.
   H5Id& operator=(H5Id&& other) noexcept;
+  /// Not copyable.
   H5Id(const H5Id&) = delete;
+  /// Not copy-assignable.
   H5Id& operator=(const H5Id&) = delete;
 
   /// The raw identifier.

@@ -22,7 +22,9 @@ class ResultsWriter : public ResultsSink {
   explicit ResultsWriter(std::filesystem::path path, OpenMode mode = OpenMode::create_new);
   /// Flushes and closes the file (errors are swallowed; call close() to see them).
   ~ResultsWriter() override;
+  /// Not copyable.
   ResultsWriter(const ResultsWriter&) = delete;
+  /// Not copy-assignable.
   ResultsWriter& operator=(const ResultsWriter&) = delete;
 
   /// Sets a string attribute on /meta.

@@ -55,8 +55,13 @@ void LinearSolver::solve(const VectorX& b, VectorX& x) {
     throw InputError(
         "b", "has " + std::to_string(b.size()) + " entries, the matrix " + std::to_string(rows_) + " rows");
   ScopedTimer timer(stats_.seconds_solve);
-  x.resize(rows_);
-  do_solve(b, x);
+  if (&b == &x) {  // in-place solve: implementations may overwrite x before reading b
+    const VectorX copy = b;
+    do_solve(copy, x);
+  } else {
+    x.resize(rows_);
+    do_solve(b, x);
+  }
   ++stats_.solves;
 }
 

@@ -47,7 +47,8 @@ class LinearSolver {
   /// analyze() was never called; throws InputError if the size or nonzero count differ from the
   /// analysed pattern, NumericalError (NotPositiveDefiniteError for Cholesky) if it fails.
   void factorize(const SparseMatrix& A);
-  /// Solves A x = b with the last factorisation; x is resized. Throws NumericalError on failure.
+  /// Solves A x = b with the last factorisation; x is resized and may be b itself. Throws
+  /// NumericalError on failure.
   void solve(const VectorX& b, VectorX& x);
 
   /// Short name of the method, e.g. "cholmod", "ldlt", "umfpack-lu", "cg+ic".

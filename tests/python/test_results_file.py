@@ -134,3 +134,26 @@ def test_xdmf_with_meshio(sample):
             np.testing.assert_allclose(point_data["displacement"], 0.1 * t * _nodes())
             np.testing.assert_allclose(cell_data["tone"][0], [1 - 0.1 * t, 1 - 0.2 * t])
             assert cell_data["region_id"][0].tolist() == [0, 1]
+
+
+def test_xdmf_with_vtk_reader(sample):
+    """ParaView's XDMF reader (VTK vtkXdmfReader) sees two time steps of a hex grid."""
+    xdmf2 = pytest.importorskip("vtkmodules.vtkIOXdmf2", reason="VTK (pip install vtk) is not installed")
+    from vtkmodules.util.numpy_support import vtk_to_numpy
+    from vtkmodules.vtkCommonExecutionModel import vtkStreamingDemandDrivenPipeline as sddp
+
+    reader = xdmf2.vtkXdmfReader()
+    reader.SetFileName(str(sample.with_suffix(".xdmf")))
+    reader.UpdateInformation()
+    times = reader.GetOutputInformation(0).Get(sddp.TIME_STEPS())
+    assert list(times) == pytest.approx(TIMES)
+    for t in TIMES:
+        reader.UpdateTimeStep(t)
+        grid = reader.GetOutputDataObject(0)
+        assert grid.GetNumberOfPoints() == 12 and grid.GetNumberOfCells() == 2
+        assert grid.GetCellType(0) == 12  # VTK_HEXAHEDRON
+        u = vtk_to_numpy(grid.GetPointData().GetArray("displacement"))
+        np.testing.assert_allclose(u, 0.1 * t * _nodes())
+        tone = vtk_to_numpy(grid.GetCellData().GetArray("tone"))
+        np.testing.assert_allclose(tone, [1 - 0.1 * t, 1 - 0.2 * t])
+        assert vtk_to_numpy(grid.GetCellData().GetArray("region_id")).tolist() == [0, 1]

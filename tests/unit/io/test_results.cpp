@@ -281,3 +281,30 @@ TEST_CASE("Flushed data survives a writer that is killed and never destroyed", "
   ::close(go[0]);
   ::close(go[1]);
 }
+
+TEST_CASE("Tetrahedral meshes round-trip and get a Tetrahedron topology", "[io]") {
+  testing::TempDir dir;
+  Mesh m;
+  m.cell_type = CellType::tet4;
+  m.nodes.resize(4, 3);
+  m.nodes << 0, 0, 0, 0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01;
+  m.cells.resize(1, 4);
+  m.cells << 0, 1, 2, 3;
+  m.regions.add(Region{"fat", TissueKind::fat, Side::none});
+  m.region = {0};
+  {
+    ResultsWriter out(dir / "tet.h5");
+    out.write_mesh(m);
+    Eigen::MatrixXd stress = Eigen::MatrixXd::Constant(1, 6, 1e3);
+    out.write_field("stress", 0.0, FieldCenter::cell, stress, "Pa");
+  }
+  const Mesh back = ResultsReader(dir / "tet.h5").mesh();
+  CHECK(back.cell_type == CellType::tet4);
+  CHECK(back.cells == m.cells);
+  CHECK(back.fibres.rows() == 0);
+  CHECK(back.regions[0].kind == TissueKind::fat);
+  const std::string x = slurp(dir / "tet.xdmf");
+  CHECK(x.find("TopologyType=\"Tetrahedron\"") != std::string::npos);
+  CHECK(x.find("Name=\"stress\" AttributeType=\"Tensor6\"") != std::string::npos);
+  CHECK(ResultsReader(dir / "tet.h5").field("stress", 0).values.cols() == 6);
+}

@@ -93,6 +93,9 @@ TEST_CASE("The analysed pattern is reused for factorisations with new values", "
     CHECK(solver->stats().factorizations == 2);
     CHECK(relative_residual(A1, x1, b) < kSolveTolerance);
     CHECK(relative_residual(A2, x2, b) < kSolveTolerance);
+    VectorX in_place = b;  // solve(b, b) overwrites b with the solution
+    solver->solve(in_place, in_place);
+    CHECK(relative_residual(A2, in_place, b) < kSolveTolerance);
     CHECK((x1 - 2.0 * x2).norm() < 1e-7 * x1.norm());  // A2 = 2 A1, so x2 = x1 / 2
   }
 }
