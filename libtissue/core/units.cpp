@@ -1,0 +1,155 @@
+#include "libtissue/core/units.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "libtissue/core/error.hpp"
+
+namespace tissue::units {
+
+Dimension Dimension::operator*(const Dimension& o) const {
+  Dimension d;
+  for (int i = 0; i < 4; ++i) d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] + o.e[static_cast<size_t>(i)];
+  return d;
+}
+
+Dimension Dimension::operator/(const Dimension& o) const {
+  Dimension d;
+  for (int i = 0; i < 4; ++i) d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] - o.e[static_cast<size_t>(i)];
+  return d;
+}
+
+std::string Dimension::str() const {
+  static const char* names[4] = {"kg", "m", "s", "K"};
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    const int p = e[static_cast<size_t>(i)];
+    if (p == 0) continue;
+    if (!out.empty()) out += ' ';
+    out += names[i];
+    if (p != 1) out += "^" + std::to_string(p);
+  }
+  return out.empty() ? "1" : out;
+}
+
+std::string describe(const Dimension& d) {
+  struct Named {
+    Dimension d;
+    const char* name;
+  };
+  static const Named known[] = {{dimensionless, "dimensionless"}, {length, "length (m)"}, {time, "time (s)"},
+                                {mass, "mass (kg)"},             {temperature, "temperature (K or degC)"},
+                                {force, "force (N)"},             {pressure, "pressure (Pa)"},
+                                {velocity, "velocity (m/s)"},     {frequency, "frequency (Hz)"},
+                                {energy, "energy (J)"},           {power, "power (W)"},
+                                {heat_flux, "heat flux (W/m^2)"}, {density, "density (kg/m^3)"}};
+  for (const auto& k : known)
+    if (k.d == d) return k.name;
+  return d.str();
+}
+
+namespace {
+struct UnitDef {
+  Real scale;
+  Dimension dim;
+};
+
+const std::map<std::string, UnitDef, std::less<>>& base_units() {
+  static const std::map<std::string, UnitDef, std::less<>> u = {
+      {"m", {1, length}},       {"g", {1e-3, mass}},      {"s", {1, time}},          {"K", {1, temperature}},
+      {"N", {1, force}},        {"Pa", {1, pressure}},    {"J", {1, energy}},        {"W", {1, power}},
+      {"Hz", {1, frequency}},   {"min", {60, time}},      {"h", {3600, time}},       {"L", {1e-3, Dimension{{0, 3, 0, 0}}}},
+      {"bpm", {1.0 / 60, frequency}}, {"mmHg", {133.322387415, pressure}}, {"1", {1, dimensionless}},
+      {"%", {0.01, dimensionless}}};
+  return u;
+}
+
+const std::map<std::string, Real, std::less<>>& prefixes() {
+  static const std::map<std::string, Real, std::less<>> p = {{"n", 1e-9}, {"u", 1e-6}, {"mu", 1e-6}, {"m", 1e-3},
+                                                             {"c", 1e-2}, {"d", 1e-1}, {"k", 1e3}, {"M", 1e6},
+                                                             {"G", 1e9}};
+  return p;
+}
+
+std::optional<UnitDef> lookup(std::string_view sym) {
+  const auto& b = base_units();
+  if (auto it = b.find(sym); it != b.end()) return it->second;
+  for (const auto& [pre, f] : prefixes()) {
+    if (sym.size() > pre.size() && sym.substr(0, pre.size()) == pre) {
+      const std::string_view rest = sym.substr(pre.size());
+      if (rest == "min" || rest == "h" || rest == "bpm" || rest == "mmHg" || rest == "%") continue;
+      if (auto it = b.find(rest); it != b.end()) return UnitDef{f * it->second.scale, it->second.dim};
+    }
+  }
+  return std::nullopt;
+}
+
+/// Parses a unit expression such as "cm/s", "W/m^2", "kg*m/s^2", "mL/min/kg".
+UnitDef parse_unit(std::string_view expr, std::string_view field, std::string_view whole) {
+  UnitDef out{1, dimensionless};
+  size_t i = 0;
+  bool divide = false;
+  while (i < expr.size()) {
+    size_t j = i;
+    while (j < expr.size() && expr[j] != '*' && expr[j] != '/' && expr[j] != '^' && expr[j] != ' ') ++j;
+    const std::string_view sym = expr.substr(i, j - i);
+    int power = 1;
+    if (j < expr.size() && expr[j] == '^') {
+      size_t k = j + 1;
+      while (k < expr.size() && (expr[k] == '-' || std::isdigit(static_cast<unsigned char>(expr[k])))) ++k;
+      const std::string_view p = expr.substr(j + 1, k - j - 1);
+      if (std::from_chars(p.data(), p.data() + p.size(), power).ec != std::errc{} || p.empty())
+        throw InputError(std::string(field), "malformed exponent in unit of '" + std::string(whole) + "'");
+      j = k;
+    }
+    const auto def = lookup(sym);
+    if (sym.empty() || !def)
+      throw InputError(std::string(field), "unknown unit '" + std::string(sym) + "' in '" + std::string(whole) +
+                                               "' (known: m, g, s, K, N, Pa, J, W, Hz, min, h, degC, mmHg, % "
+                                               "with prefixes n u m c d k M G)");
+    const int sgn = divide ? -1 : 1;
+    out.scale *= std::pow(def->scale, sgn * power);
+    for (int r = 0; r < std::abs(power); ++r) out.dim = (sgn * power > 0) ? out.dim * def->dim : out.dim / def->dim;
+    if (j < expr.size()) {
+      if (expr[j] == '/') divide = true;
+      else if (expr[j] == '*' || expr[j] == ' ') divide = divide && expr[j] != '*' ? divide : false;
+      ++j;
+    }
+    i = j;
+  }
+  return out;
+}
+}  // namespace
+
+Quantity parse(std::string_view text, std::string_view field) {
+  const std::string whole(text);
+  size_t b = 0, e = text.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
+  text = text.substr(b, e - b);
+  if (text.empty()) throw InputError(std::string(field), "empty value; expected a number with a unit, e.g. \"30 N\"");
+  double value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{})
+    throw InputError(std::string(field), "malformed number in '" + whole + "'; expected e.g. \"30 N\"");
+  std::string_view rest = text.substr(static_cast<size_t>(ptr - text.data()));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (rest.empty()) return {value, dimensionless};
+  if (rest == "degC" || rest == "°C" || rest == "C")
+    return {value + kCelsius, temperature};
+  const UnitDef u = parse_unit(rest, field, whole);
+  return {value * u.scale, u.dim};
+}
+
+Real parse_as(std::string_view text, const Dimension& expected, std::string_view field) {
+  const Quantity q = parse(text, field);
+  if (!(q.dim == expected))
+    throw InputError(std::string(field), "expected a " + describe(expected) + " but '" + std::string(text) +
+                                             "' is a " + describe(q.dim));
+  return q.value;
+}
+
+}  // namespace tissue::units

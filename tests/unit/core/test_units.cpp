@@ -1,0 +1,33 @@
+#include <catch2/catch.hpp>
+
+#include "libtissue/core/error.hpp"
+#include "libtissue/core/units.hpp"
+
+using namespace tissue;
+namespace u = tissue::units;
+
+TEST_CASE("Quantities with units convert to SI", "[core][units]") {
+  CHECK(u::parse_as("30 N", u::force) == Approx(30));
+  CHECK(u::parse_as("5 cm/s", u::velocity) == Approx(0.05));
+  CHECK(u::parse_as("42 degC", u::temperature) == Approx(315.15));
+  CHECK(u::parse_as("310 K", u::temperature) == Approx(310));
+  CHECK(u::parse_as("7 min", u::time) == Approx(420));
+  CHECK(u::parse_as("2.5 kPa", u::pressure) == Approx(2500));
+  CHECK(u::parse_as("8 mm", u::length) == Approx(0.008));
+  CHECK(u::parse_as("30 Hz", u::frequency) == Approx(30));
+  CHECK(u::parse_as("0.37 W/m/K", u::power / u::length / u::temperature) == Approx(0.37));
+  CHECK(u::parse_as("10 W/m^2", u::heat_flux) == Approx(10));
+  CHECK(u::parse_as("1090 kg/m^3", u::density) == Approx(1090));
+  CHECK(u::parse_as("120 mmHg", u::pressure) == Approx(15998.7).epsilon(1e-4));
+  CHECK(u::parse_as("0.36", u::dimensionless) == Approx(0.36));
+  CHECK(u::parse_as("15 ms", u::time) == Approx(0.015));
+}
+
+TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
+  CHECK_THROWS_WITH(u::parse_as("30 furlongs", u::force, "technique[1].force"),
+                    Catch::Contains("technique[1].force") && Catch::Contains("unknown unit 'furlongs'"));
+  CHECK_THROWS_WITH(u::parse_as("30 N", u::velocity, "speed"),
+                    Catch::Contains("speed") && Catch::Contains("expected a velocity") && Catch::Contains("force"));
+  CHECK_THROWS_WITH(u::parse_as("abc N", u::force, "force"), Catch::Contains("malformed number"));
+  CHECK_THROWS_WITH(u::parse_as("", u::force, "force"), Catch::Contains("empty value"));
+}
