@@ -63,7 +63,7 @@ const std::map<std::string, UnitDef, std::less<>>& base_units() {
       {"N", {1, force}},        {"Pa", {1, pressure}},    {"J", {1, energy}},        {"W", {1, power}},
       {"Hz", {1, frequency}},   {"min", {60, time}},      {"h", {3600, time}},       {"L", {1e-3, Dimension{{0, 3, 0, 0}}}},
       {"bpm", {1.0 / 60, frequency}}, {"mmHg", {133.322387415, pressure}}, {"1", {1, dimensionless}},
-      {"%", {0.01, dimensionless}}};
+      {"%", {0.01, dimensionless}}, {"mol", {1, dimensionless}}};
   return u;
 }
 
@@ -87,40 +87,82 @@ std::optional<UnitDef> lookup(std::string_view sym) {
   return std::nullopt;
 }
 
-/// Parses a unit expression such as "cm/s", "W/m^2", "kg*m/s^2", "mL/min/kg".
-UnitDef parse_unit(std::string_view expr, std::string_view field, std::string_view whole) {
-  UnitDef out{1, dimensionless};
-  size_t i = 0;
-  bool divide = false;
-  while (i < expr.size()) {
-    size_t j = i;
-    while (j < expr.size() && expr[j] != '*' && expr[j] != '/' && expr[j] != '^' && expr[j] != ' ') ++j;
-    const std::string_view sym = expr.substr(i, j - i);
-    int power = 1;
-    if (j < expr.size() && expr[j] == '^') {
-      size_t k = j + 1;
-      while (k < expr.size() && (expr[k] == '-' || std::isdigit(static_cast<unsigned char>(expr[k])))) ++k;
-      const std::string_view p = expr.substr(j + 1, k - j - 1);
-      if (std::from_chars(p.data(), p.data() + p.size(), power).ec != std::errc{} || p.empty())
-        throw InputError(std::string(field), "malformed exponent in unit of '" + std::string(whole) + "'");
-      j = k;
-    }
-    const auto def = lookup(sym);
-    if (sym.empty() || !def)
-      throw InputError(std::string(field), "unknown unit '" + std::string(sym) + "' in '" + std::string(whole) +
-                                               "' (known: m, g, s, K, N, Pa, J, W, Hz, min, h, degC, mmHg, % "
-                                               "with prefixes n u m c d k M G)");
-    const int sgn = divide ? -1 : 1;
-    out.scale *= std::pow(def->scale, sgn * power);
-    for (int r = 0; r < std::abs(power); ++r) out.dim = (sgn * power > 0) ? out.dim * def->dim : out.dim / def->dim;
-    if (j < expr.size()) {
-      if (expr[j] == '/') divide = true;
-      else if (expr[j] == '*' || expr[j] == ' ') divide = divide && expr[j] != '*' ? divide : false;
-      ++j;
-    }
-    i = j;
+/// Recursive-descent parser of unit expressions: "cm/s", "W/m^2", "kg*m/s^2", "J/(kg K)", "mL/min/kg".
+/// A '/' divides by the next factor only; a space or '*' multiplies.
+class UnitParser {
+public:
+  UnitParser(std::string_view expr, std::string_view field, std::string_view whole)
+      : s_(expr), field_(field), whole_(whole) {}
+
+  UnitDef parse() {
+    UnitDef u = product();
+    skip();
+    if (i_ != s_.size()) fail("unexpected '" + std::string(1, s_[i_]) + "' in unit of '" + std::string(whole_) + "'");
+    return u;
   }
-  return out;
+
+private:
+  [[noreturn]] void fail(const std::string& m) const { throw InputError(std::string(field_), m); }
+  void skip() {
+    while (i_ < s_.size() && s_[i_] == ' ') ++i_;
+  }
+  static void combine(UnitDef& a, const UnitDef& b, int sign) {
+    a.scale *= sign > 0 ? b.scale : 1.0 / b.scale;
+    a.dim = sign > 0 ? a.dim * b.dim : a.dim / b.dim;
+  }
+  UnitDef product() {
+    UnitDef u = factor();
+    for (;;) {
+      skip();
+      if (i_ >= s_.size() || s_[i_] == ')') return u;
+      int sign = 1;
+      if (s_[i_] == '/') {
+        sign = -1;
+        ++i_;
+      } else if (s_[i_] == '*') {
+        ++i_;
+      }
+      skip();
+      combine(u, factor(), sign);
+    }
+  }
+  UnitDef factor() {
+    UnitDef base;
+    if (i_ < s_.size() && s_[i_] == '(') {
+      ++i_;
+      base = product();
+      if (i_ >= s_.size() || s_[i_] != ')') fail("missing ')' in unit of '" + std::string(whole_) + "'");
+      ++i_;
+    } else {
+      const size_t j0 = i_;
+      while (i_ < s_.size() && std::string_view("*/^() ").find(s_[i_]) == std::string_view::npos) ++i_;
+      const std::string_view sym = s_.substr(j0, i_ - j0);
+      const auto def = lookup(sym);
+      if (sym.empty() || !def)
+        fail("unknown unit '" + std::string(sym) + "' in '" + std::string(whole_) +
+             "' (known: m, g, s, K, N, Pa, J, W, Hz, mol, L, min, h, degC, mmHg, % with prefixes n u m c d k M G)");
+      base = *def;
+    }
+    if (i_ < s_.size() && s_[i_] == '^') {
+      size_t k = ++i_;
+      while (k < s_.size() && (s_[k] == '-' || std::isdigit(static_cast<unsigned char>(s_[k])))) ++k;
+      int power = 0;
+      const std::string_view p = s_.substr(i_, k - i_);
+      if (p.empty() || std::from_chars(p.data(), p.data() + p.size(), power).ec != std::errc{})
+        fail("malformed exponent in unit of '" + std::string(whole_) + "'");
+      i_ = k;
+      UnitDef out{1, dimensionless};
+      for (int r = 0; r < std::abs(power); ++r) combine(out, base, power > 0 ? 1 : -1);
+      return out;
+    }
+    return base;
+  }
+  std::string_view s_, field_, whole_;
+  size_t i_ = 0;
+};
+
+UnitDef parse_unit(std::string_view expr, std::string_view field, std::string_view whole) {
+  return UnitParser(expr, field, whole).parse();
 }
 }  // namespace
 
@@ -142,6 +184,19 @@ Quantity parse(std::string_view text, std::string_view field) {
     return {value + kCelsius, temperature};
   const UnitDef u = parse_unit(rest, field, whole);
   return {value * u.scale, u.dim};
+}
+
+Real convert(Real value, std::string_view unit, const Dimension& expected, std::string_view field) {
+  if (unit == "degC") {
+    if (!(expected == temperature))
+      throw InputError(std::string(field), "expected a " + describe(expected) + " but the unit is degC");
+    return value + kCelsius;
+  }
+  const UnitDef u = unit.empty() || unit == "1" ? UnitDef{1, dimensionless} : parse_unit(unit, field, unit);
+  if (!(u.dim == expected))
+    throw InputError(std::string(field), "expected a " + describe(expected) + " but the unit '" + std::string(unit) +
+                                             "' is a " + describe(u.dim));
+  return value * u.scale;
 }
 
 Real parse_as(std::string_view text, const Dimension& expected, std::string_view field) {

@@ -52,6 +52,9 @@ Quantity parse(std::string_view text, std::string_view field = "value");
 /// Parses and checks the dimension; the error names the field, the expected and the found unit.
 Real parse_as(std::string_view text, const Dimension& expected, std::string_view field = "value");
 
+/// Converts `value` given in `unit` (e.g. 3421, "J/(kg K)") to SI, checking the dimension.
+Real convert(Real value, std::string_view unit, const Dimension& expected, std::string_view field = "value");
+
 /// Name of a dimension for messages: "force (N)", "length (m)", or the SI form.
 std::string describe(const Dimension& d);
 

@@ -50,10 +50,10 @@ void add_stress_terms(const Mat3& F, const Real* g, const Mat3& S, const Mat6& D
     }
   }
   const Voigt6 s = to_voigt(S) * dV;
-  w.f.noalias() += B.transpose() * s;
+  w.f.noalias() += B.transpose().lazyProduct(s);
   if (!want_K) return;
-  const Eigen::Matrix<Real, 6, ND> DB = (D * dV) * B;
-  w.K.noalias() += B.transpose() * DB;
+  const Eigen::Matrix<Real, 6, ND> DB = (D * dV).lazyProduct(B);
+  w.K.noalias() += B.transpose().lazyProduct(DB);
   for (int a = 0; a < NEN; ++a) {
     const Eigen::Map<const Vec3> ga(g + 3 * a);
     const Vec3 Sga = S * ga * dV;

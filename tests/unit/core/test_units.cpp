@@ -21,6 +21,11 @@ TEST_CASE("Quantities with units convert to SI", "[core][units]") {
   CHECK(u::parse_as("120 mmHg", u::pressure) == Approx(15998.7).epsilon(1e-4));
   CHECK(u::parse_as("0.36", u::dimensionless) == Approx(0.36));
   CHECK(u::parse_as("15 ms", u::time) == Approx(0.015));
+  CHECK(u::parse_as("3421 J/(kg K)", u::energy / u::mass / u::temperature) == Approx(3421));
+  CHECK(u::parse_as("0.49 W/(m K)", u::power / u::length / u::temperature) == Approx(0.49));
+  CHECK(u::parse_as("37 mL/min/kg", u::Dimension{{-1, 3, -1, 0}}) == Approx(37e-6 / 60));
+  CHECK(u::parse_as("0.02 1/K", u::dimensionless / u::temperature) == Approx(0.02));
+  CHECK(u::parse_as("9.81 m/s^2", u::Dimension{{0, 1, -2, 0}}) == Approx(9.81));
 }
 
 TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
@@ -30,4 +35,5 @@ TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
                     Catch::Contains("speed") && Catch::Contains("expected a velocity") && Catch::Contains("force"));
   CHECK_THROWS_WITH(u::parse_as("abc N", u::force, "force"), Catch::Contains("malformed number"));
   CHECK_THROWS_WITH(u::parse_as("", u::force, "force"), Catch::Contains("empty value"));
+  CHECK_THROWS_WITH(u::parse_as("3 J/(kg K", u::force, "c"), Catch::Contains("missing ')'"));
 }

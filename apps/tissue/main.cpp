@@ -1,0 +1,170 @@
+// tissue: command-line front end of libtissue.
+//   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite]
+//   tissue info OUT.h5
+//   tissue techniques
+//   tissue check SESSION.toml
+// Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "libtissue/core/error.hpp"
+#include "libtissue/core/parallel.hpp"
+#include "libtissue/io/results_reader.hpp"
+#include "libtissue/io/results_writer.hpp"
+#include "libtissue/session/model.hpp"
+#include "libtissue/session/session_file.hpp"
+#include "libtissue/session/simulation.hpp"
+
+namespace {
+
+using namespace tissue;
+
+/// A one-line progress bar on stderr with the estimated time left.
+class ProgressBar {
+public:
+  void operator()(double fraction, std::string_view status) {
+    const auto now = std::chrono::steady_clock::now();
+    if (fraction < 1.0 && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double left = fraction > 1e-6 ? elapsed * (1 - fraction) / fraction : 0;
+    const int width = 30, filled = static_cast<int>(fraction * width + 0.5);
+    std::fprintf(stderr, "\r[%.*s%*s] %5.1f%%  %6.0f s elapsed, ~%5.0f s left  %-24.*s", filled,
+                 "##############################", width - filled, "", 100 * fraction, elapsed, left,
+                 static_cast<int>(status.size()), status.data());
+    if (fraction >= 1.0) std::fprintf(stderr, "\n");
+    std::fflush(stderr);
+  }
+
+private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+};
+
+void print_summary(const RunSummary& s, const std::string& out) {
+  std::printf("\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d steps, %d Newton iterations, %s; %.1f s)\n",
+              static_cast<long>(s.n_cells), static_cast<long>(s.n_nodes), static_cast<long>(s.n_equations), s.steps,
+              s.newton_iterations, s.linear_solver.c_str(), s.wall_seconds);
+  std::printf("tool force %.1f N, peak contact pressure %.2f kPa\n\n", s.applied_force, s.peak_contact_pressure / 1e3);
+  std::printf("%-26s %16s %16s %16s\n", "region", "peak |u| [mm]", "peak p [kPa]", "peak vM [kPa]");
+  for (const auto& r : s.regions)
+    std::printf("%-26s %16.3f %16.3f %16.3f\n", r.region.c_str(), r.peak_displacement * 1e3, r.peak_pressure / 1e3,
+                r.peak_von_mises / 1e3);
+  std::printf("\nresults: %s (+ .xdmf for ParaView)\n", out.c_str());
+}
+
+int cmd_run(const std::string& session_path, const std::string& out, const std::string& resolution, int threads,
+            bool overwrite, bool quiet) {
+  SessionSpec spec = read_session_file(session_path);
+  if (!resolution.empty()) spec.model.resolution = resolution;
+  if (threads > 0) spec.run.threads = threads;
+  std::fprintf(stderr, "building model (%s)...\n",
+               spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str());
+  const Model model = Model::from_spec(spec.model);
+  RunContext ctx;
+  ctx.threads = spec.run.threads > 0 ? spec.run.threads : hardware_threads();
+  ProgressBar bar;
+  if (!quiet) ctx.progress = [&bar](double f, std::string_view s) { bar(f, s); };
+  ctx.log = [quiet](LogLevel l, std::string_view m) {
+    if (!quiet || l >= LogLevel::warning) std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
+  };
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
+  ResultsWriter writer(out, overwrite ? OpenMode::overwrite : OpenMode::create_new);
+  Simulation sim(model, spec, ctx);
+  const RunSummary s = sim.run(writer);
+  writer.close();
+  print_summary(s, out);
+  return 0;
+}
+
+int cmd_info(const std::string& path) {
+  ResultsReader r(path);
+  std::printf("%s\n", path.c_str());
+  for (const auto& [k, v] : r.meta())
+    if (k != "session") std::printf("  meta %-16s %s\n", k.c_str(), v.c_str());
+  if (r.has_mesh()) {
+    const Mesh m = r.mesh();
+    std::printf("  mesh: %ld nodes, %ld cells, %d regions\n", static_cast<long>(m.n_nodes()),
+                static_cast<long>(m.n_cells()), m.regions.size());
+  }
+  const auto times = r.series_time();
+  std::printf("  series: %zu rows", times.size());
+  if (!times.empty()) std::printf(" from %.3g s to %.3g s", times.front(), times.back());
+  std::printf("\n");
+  for (const auto& g : r.series_groups()) {
+    std::printf("    %s:", g.c_str());
+    for (const auto& n : r.series_names(g)) std::printf(" %s", n.c_str());
+    std::printf("\n");
+  }
+  std::printf("  fields at %zu times:", r.field_times().size());
+  for (const auto& n : r.field_names()) std::printf(" %s", n.c_str());
+  std::printf("\n");
+  return 0;
+}
+
+int cmd_techniques() {
+  std::printf("Techniques available in session files ([[technique]] type = ...):\n\n");
+  std::printf("static_compression  sustained pressure / trigger-point compression\n");
+  std::printf("  tool      string    palm      one of thumb, palm, forearm, fist, gun_ball, gun_flat, gun_bullet, stone\n");
+  std::printf("  target    string    (needed)  region name, e.g. erector_spinae_right\n");
+  std::printf("  force     force     (needed)  total normal force, e.g. \"40 N\"\n");
+  std::printf("  ramp      time      2 s       time to reach the force\n");
+  std::printf("  hold      time      0 s       time held at the force\n");
+  std::printf("  steps     integer   4         quasi-static load steps over the ramp\n");
+  std::printf("  offset_x  length    0 m       shift of the contact centre (x: toward the patient's right)\n");
+  std::printf("  offset_y  length    0 m       shift of the contact centre (y: toward the head)\n");
+  return 0;
+}
+
+int cmd_check(const std::string& path) {
+  const SessionSpec spec = read_session_file(path);
+  const Model model = Model::from_spec(spec.model);
+  Simulation sim(model, spec);
+  std::printf("%s: OK (%zu techniques, model %s with %ld cells)\n", path.c_str(), spec.techniques.size(),
+              spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str(),
+              static_cast<long>(model.mesh.n_cells()));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tissue: finite-element simulation of massage on lower-back and hip muscle tissue"};
+  app.require_subcommand(1);
+  std::string session, out = "results/run.h5", resolution, info_path, check_path;
+  int threads = 0;
+  bool overwrite = false, quiet = false;
+  auto* run = app.add_subcommand("run", "run a session file and write HDF5/XDMF results");
+  run->add_option("session", session, "session file (TOML)")->required();
+  run->add_option("-o,--output", out, "results file (.h5)");
+  run->add_option("--resolution", resolution, "model resolution: coarse, default or fine (overrides the file)")
+      ->check(CLI::IsMember({"coarse", "default", "fine"}));
+  run->add_option("--threads", threads, "threads (overrides the file; 0 = all cores)")->check(CLI::NonNegativeNumber);
+  run->add_flag("--overwrite", overwrite, "replace an existing results file");
+  run->add_flag("-q,--quiet", quiet, "no progress bar");
+  auto* info = app.add_subcommand("info", "describe a results file");
+  info->add_option("file", info_path, "results file (.h5)")->required();
+  app.add_subcommand("techniques", "list techniques with their parameters, units and defaults");
+  auto* check = app.add_subcommand("check", "validate a session file without running it");
+  check->add_option("session", check_path, "session file (TOML)")->required();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run) return cmd_run(session, out, resolution, threads, overwrite, quiet);
+    if (*info) return cmd_info(info_path);
+    if (app.got_subcommand("techniques")) return cmd_techniques();
+    if (*check) return cmd_check(check_path);
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "\nerror: %s\n", e.what());
+    return 1;
+  } catch (const NumericalError& e) {
+    std::fprintf(stderr, "\nnumerical failure: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\nerror: %s\n", e.what());
+    return 3;
+  }
+  return 0;
+}

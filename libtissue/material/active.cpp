@@ -1,0 +1,66 @@
+#include "libtissue/material/active.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+
+#include "libtissue/core/error.hpp"
+
+namespace tissue {
+namespace {
+
+std::string fmt(Real v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+// 10-point Gauss-Legendre nodes and weights on [-1, 1] (positive half; Abramowitz & Stegun 25.4.30).
+constexpr Real kGLx[5] = {0.1488743389816312, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845,
+                          0.9739065285171717};
+constexpr Real kGLw[5] = {0.2955242247147529, 0.2692667193099963, 0.2190863625159820, 0.1494513491505806,
+                          0.0666713443086881};
+
+}  // namespace
+
+Real ActiveFibre::force_length(Real lambda) const {
+  const Real z = (lambda - lambda_opt) / width;
+  return std::exp(-z * z);
+}
+
+IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone) const {
+  const Real lambda = std::sqrt(f0.dot(C * f0));
+  const Real f = force_length(lambda);
+  const Real df = -2.0 * (lambda - lambda_opt) / (width * width) * f;
+  const Real s = tone * sigma_max;
+  const Real l2 = lambda * lambda;
+  const Real phi = s * f / l2;                                                // S = phi M
+  const Real dphi_over_l = s * (df / l2 - 2.0 * f / (l2 * lambda)) / lambda;  // D = (phi'/lambda) M (x) M
+  // W = s int_1^lambda f(t)/t dt by Gauss-Legendre on [1, lambda].
+  const Real half = 0.5 * (lambda - 1.0), mid = 0.5 * (lambda + 1.0);
+  Real integral = 0;
+  for (int k = 0; k < 5; ++k)
+    for (const Real sign : {-1.0, 1.0}) {
+      const Real t = mid + sign * half * kGLx[k];
+      integral += kGLw[k] * force_length(t) / t;
+    }
+  Voigt6 m;
+  for (int K = 0; K < 6; ++K) m[K] = f0[kVoigtI[K]] * f0[kVoigtJ[K]];
+  IsoResponse r;
+  r.energy = s * half * integral;
+  r.S = from_voigt(phi * m);
+  r.D = dphi_over_l * (m * m.transpose());
+  return r;
+}
+
+void ActiveFibre::validate(std::string_view tissue) const {
+  const std::string f = std::string(tissue) + ".active.";
+  if (!(sigma_max >= 0.0) || !std::isfinite(sigma_max))
+    throw InputError(f + "sigma_max", "must be zero or positive, got " + fmt(sigma_max) + " Pa");
+  if (!(lambda_opt > 0.0) || !std::isfinite(lambda_opt))
+    throw InputError(f + "lambda_opt", "must be positive, got " + fmt(lambda_opt));
+  if (!(width > 0.0) || !std::isfinite(width))
+    throw InputError(f + "width", "must be positive, got " + fmt(width));
+}
+
+}  // namespace tissue

@@ -1,0 +1,42 @@
+#include "libtissue/material/tissue_material.hpp"
+
+#include <variant>
+
+namespace tissue {
+
+void TissueMaterial::validate(std::string_view tissue) const {
+  elastic.validate(tissue);
+  prony.validate(tissue);
+  thermal.validate(tissue);
+  if (active) active->validate(tissue);
+}
+
+Real small_strain_shear_modulus(const IsochoricLaw& law) {
+  return std::visit([](const auto& iso) { return iso.mu; }, law);
+}
+
+TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, const Vec3& f0, Real T,
+                               Real tone, Real dt, const PronyState& previous, PronyState& current) {
+  const IsoResponse el =
+      std::visit([&](const auto& iso) { return iso.isochoric(C, f0); }, material.elastic.iso);
+  const ViscoResponse v = prony_update(material.prony, previous, C, el, dt, material.thermal.a_T(T),
+                                       small_strain_shear_modulus(material.elastic.iso), current);
+  const Real m = material.thermal.modulus_factor(T);
+  TissueResponse r;
+  r.S = m * v.S;
+  r.D = m * v.D;
+  r.energy = m * v.incremental_energy;
+  r.stored_energy = m * v.stored_energy;
+  r.dissipation = m * v.dissipation;
+  r.active_energy = 0;
+  if (material.active && tone > 0.0) {
+    const IsoResponse a = material.active->response(C, f0, tone);
+    r.S += a.S;
+    r.D += a.D;
+    r.energy += a.energy;
+    r.active_energy = a.energy;
+  }
+  return r;
+}
+
+}  // namespace tissue
