@@ -30,7 +30,10 @@ std::string Dimension::str() const {
     if (p == 0) continue;
     if (!out.empty()) out += ' ';
     out += names[i];
-    if (p != 1) out += "^" + std::to_string(p);
+    if (p != 1) {
+      out += '^';
+      out += std::to_string(p);
+    }
   }
   return out.empty() ? "1" : out;
 }

@@ -19,8 +19,19 @@ struct ElementWork {
   Eigen::Matrix<Real, ND, 1> gv;   // d v / d u (mean dilatation)
   Eigen::Matrix<Real, ND, ND> Hv;  // d2 v / d u2
   Real energy = 0;
+  Real dissipation = 0;
   bool ok = true;
 };
+
+/// What a law returns at one quadrature point.
+struct PointResponse {
+  Real energy;       ///< energy density (or incremental potential) [J/m^3]
+  Mat3 S;            ///< second Piola-Kirchhoff stress [Pa]
+  Mat6 D;            ///< dS/dE [Pa]
+  Real dissipation;  ///< energy dissipated in the step [J/m^3]
+};
+
+PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0}; }
 
 template <int NEN>
 Mat3 deformation_gradient(const Eigen::Matrix<Real, NEN, 3>& ue, const Real* g) {
@@ -81,15 +92,14 @@ Real add_volume_terms(const Mat3& F, Real J, const Real* g, Real dV, bool want_K
   return s;
 }
 
-/// Evaluates one cell with law evaluator `iso` (returns IsoResponse for C, f0) and, if `vol` is
+/// Evaluates one cell with the point law `law(C, e, q)` (returns PointResponse) and, if `vol` is
 /// given, the mean-dilatation volumetric term.
-template <int NEN, class IsoFn>
-void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index e, const IsoFn& iso,
+template <int NEN, class PointFn>
+void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index e, const PointFn& law,
              const VolumetricLogJ* vol, bool want_K, ElementWork<NEN>& w) {
   constexpr int NQ = NEN == 8 ? 8 : 4;
   Eigen::Matrix<Real, NEN, 3> ue;
   for (int a = 0; a < NEN; ++a) ue.row(a) = u.segment<3>(3 * static_cast<Index>(mesh.cells(e, a))).transpose();
-  const Vec3 f0 = mesh.fibres.row(e).transpose();
   w.f.setZero();
   if (want_K) w.K.setZero();
   if (vol) {
@@ -97,6 +107,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     if (want_K) w.Hv.setZero();
   }
   w.energy = 0;
+  w.dissipation = 0;
   w.ok = true;
   Real v = 0, V0 = 0;
   for (int q = 0; q < NQ; ++q) {
@@ -109,8 +120,9 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
       return;
     }
     const Mat3 C = F.transpose() * F;
-    const IsoResponse r = iso(C, f0);
+    const PointResponse r = law(C, e, q);
     w.energy += r.energy * dV;
+    w.dissipation += r.dissipation * dV;
     add_stress_terms<NEN>(F, g, r.S, r.D, dV, want_K, w);
     if (vol) {
       v += add_volume_terms<NEN>(F, J, g, dV, want_K, w);
@@ -174,22 +186,25 @@ struct RegionAssembler {
   VectorX* f_int;
   SparseMatrix* K;
   std::vector<Real>& energy;
+  std::vector<Real>& dissipation;
   std::vector<char>& ok;
   int threads;
 
-  template <class IsoFn>
-  void run(const std::vector<std::vector<Index>>& colors, const IsoFn& iso, const VolumetricLogJ* vol) {
+  template <class PointFn>
+  void run(const std::vector<std::vector<Index>>& colors, const PointFn& law, const VolumetricLogJ* vol) {
     constexpr int ND = 3 * NEN;
     const bool want_K = K != nullptr;
     Real* values = want_K ? K->valuePtr() : nullptr;
     parallel_for_colored(colors, threads, [&](Index e, int) {
       ElementWork<NEN> w;
-      element<NEN>(mesh, geo, u, e, iso, vol, want_K, w);
+      element<NEN>(mesh, geo, u, e, law, vol, want_K, w);
       energy[static_cast<size_t>(e)] = w.energy;
+      dissipation[static_cast<size_t>(e)] = w.dissipation;
       ok[static_cast<size_t>(e)] = w.ok;
       if (!w.ok) return;
       if (f_int)
-        for (int a = 0; a < NEN; ++a) f_int->segment<3>(3 * static_cast<Index>(mesh.cells(e, a))) += w.f.template segment<3>(3 * a);
+        for (int a = 0; a < NEN; ++a)
+          f_int->segment<3>(3 * static_cast<Index>(mesh.cells(e, a))) += w.f.template segment<3>(3 * a);
       if (want_K) {
         const int* slot = map.slots(e);
         for (int r = 0; r < ND; ++r)
@@ -199,46 +214,136 @@ struct RegionAssembler {
     });
   }
 };
+
+/// Reads temperature and tone at quadrature points and the history of point (e, q).
+struct PointContext {
+  const Mesh& mesh;
+  const GeometryCache& geo;
+  const SolidInputs* in;
+
+  Real temperature(Index e, int q, Real fallback) const {
+    if (!in || !in->temperature) return fallback;
+    Real T = 0;
+    for (int a = 0; a < geo.n_nodes(); ++a) T += geo.shape(q, a) * (*in->temperature)[mesh.cells(e, a)];
+    return T;
+  }
+  Real tone(Index e, int q) const {
+    if (!in || !in->tone) return 0.0;
+    return (*in->tone)[static_cast<Index>(e) * geo.n_qp() + q];
+  }
+  Real dt() const { return in ? in->dt : 0.0; }
+  /// History at the start of the step (undeformed without a history).
+  const PronyState& previous(Index e, int q) const {
+    static const PronyState undeformed{};
+    return in && in->history ? in->history->previous(e, q) : undeformed;
+  }
+};
+
+/// Calls fn(point_law, volumetric_or_null) with the point law of a region, whatever its type.
+/// `write_history` selects whether the end-of-step history is stored (assembly) or discarded (stress output).
+template <class Fn>
+void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx, bool write_history, Fn&& fn) {
+  std::visit(
+      [&](const auto& L) {
+        using T = std::decay_t<decltype(L)>;
+        auto end_state = [&](Index e, int q, PronyState& scratch) -> PronyState& {
+          return (write_history && ctx.in && ctx.in->history) ? ctx.in->history->current(e, q) : scratch;
+        };
+        if constexpr (std::is_same_v<T, CompressibleNeoHookean>) {
+          fn([&L](const Mat3& C, Index, int) { return point(L.response(C)); }, nullptr);
+        } else if constexpr (std::is_same_v<T, HyperelasticLaw>) {
+          if (mean_dil) {
+            std::visit(
+                [&](const auto& iso) {
+                  fn([&L, &iso, &ctx](const Mat3& C, Index e, int) {
+                       return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose()));
+                     },
+                     &L.vol);
+                },
+                L.iso);
+          } else {
+            fn([&L, &ctx](const Mat3& C, Index e, int) {
+                 return point(total_response(L, C, ctx.mesh.fibres.row(e).transpose()));
+               },
+               nullptr);
+          }
+        } else if constexpr (std::is_same_v<T, TissueMaterial>) {
+          auto pt = [&L, &ctx, mean_dil, end_state](const Mat3& C, Index e, int q) {
+            PronyState scratch;
+            const TissueResponse r =
+                tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
+                                ctx.tone(e, q), ctx.dt(), ctx.previous(e, q), end_state(e, q, scratch));
+            PointResponse out{r.energy, r.S, r.D, r.dissipation};
+            if (!mean_dil) {
+              const VolResponse v = volumetric_response(L.elastic.vol, C);
+              out.energy += v.energy;
+              out.S += v.S;
+              out.D += v.D;
+            }
+            return out;
+          };
+          fn(pt, mean_dil ? &L.elastic.vol : nullptr);
+        } else {  // PeerViscoelastic
+          const Real mu = L.elastic.mu, bulk = L.elastic.lambda + 2.0 / 3.0 * L.elastic.mu;
+          fn([&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q) {
+               PronyState scratch;
+               const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
+                                                         ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch));
+               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation};
+             },
+             nullptr);
+        }
+      },
+      law);
+}
 }  // namespace
 
-SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K) const {
+void PeerViscoelastic::validate(std::string_view tissue) const {
+  elastic.validate(tissue);
+  prony.validate(tissue);
+}
+
+bool has_history(const SolidLaw& law) {
+  return std::holds_alternative<TissueMaterial>(law) || std::holds_alternative<PeerViscoelastic>(law);
+}
+
+SolidHistory::SolidHistory(Index n_cells, int n_qp)
+    : nq_(n_qp), prev_(static_cast<size_t>(n_cells) * static_cast<size_t>(n_qp)), cur_(prev_) {}
+
+bool SolidProblem::needs_history() const {
+  for (const auto& m : materials_)
+    if (has_history(m.law)) return true;
+  return false;
+}
+
+SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K,
+                                       const SolidInputs* inputs) const {
   const Index ne = mesh_.n_cells();
-  std::vector<Real> energy(static_cast<size_t>(ne), 0.0);
+  std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0);
   std::vector<char> ok(static_cast<size_t>(ne), 1);
   if (f_int) f_int->setZero(3 * mesh_.n_nodes());
   if (K) std::fill(K->valuePtr(), K->valuePtr() + K->nonZeros(), 0.0);
   const bool hex = mesh_.cell_type == CellType::hex8;
   const bool mean_dil = hex && options_.volumetric == VolumetricTreatment::mean_dilatation;
+  const PointContext ctx{mesh_, geo_, inputs};
 
-  auto run_region = [&](auto& assembler, int r) {
-    const auto& colors = colors_[static_cast<size_t>(r)];
-    std::visit(
-        [&](const auto& law) {
-          using L = std::decay_t<decltype(law)>;
-          if constexpr (std::is_same_v<L, CompressibleNeoHookean>) {
-            assembler.run(colors, [&law](const Mat3& C, const Vec3&) { return law.response(C); }, nullptr);
-          } else if (mean_dil) {
-            std::visit(
-                [&](const auto& iso) {
-                  assembler.run(colors, [&iso](const Mat3& C, const Vec3& f0) { return iso.isochoric(C, f0); },
-                                &law.vol);
-                },
-                law.iso);
-          } else {
-            assembler.run(colors, [&law](const Mat3& C, const Vec3& f0) { return total_response(law, C, f0); },
-                          nullptr);
-          }
-        },
-        materials_[static_cast<size_t>(r)].law);
+  auto run_all = [&](auto& assembler) {
+    for (int r = 0; r < mesh_.regions.size(); ++r) {
+      const auto& law = materials_[static_cast<size_t>(r)].law;
+      with_point_law(law, mean_dil, ctx, true, [&](const auto& pt, const VolumetricLogJ* vol) {
+        assembler.run(colors_[static_cast<size_t>(r)], pt, vol);
+      });
+    }
   };
   if (hex) {
-    RegionAssembler<8> a{mesh_, geo_, map_, u, f_int, K, energy, ok, options_.threads};
-    for (int r = 0; r < mesh_.regions.size(); ++r) run_region(a, r);
+    RegionAssembler<8> a{mesh_, geo_, map_, u, f_int, K, energy, dissipation, ok, options_.threads};
+    run_all(a);
   } else {
-    RegionAssembler<4> a{mesh_, geo_, map_, u, f_int, K, energy, ok, options_.threads};
-    for (int r = 0; r < mesh_.regions.size(); ++r) run_region(a, r);
+    RegionAssembler<4> a{mesh_, geo_, map_, u, f_int, K, energy, dissipation, ok, options_.threads};
+    run_all(a);
   }
   SolidEvaluation out;
+  if (inputs && inputs->dissipation) inputs->dissipation->setZero(ne);
   for (Index e = 0; e < ne; ++e) {
     if (!ok[static_cast<size_t>(e)]) {
       out.admissible = false;
@@ -247,6 +352,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
       return out;
     }
     out.energy += energy[static_cast<size_t>(e)];
+    if (inputs && inputs->dissipation) (*inputs->dissipation)[e] = dissipation[static_cast<size_t>(e)];
   }
   return out;
 }
@@ -297,10 +403,17 @@ VectorX SolidProblem::body_force(const Vec3& g) const {
   return out;
 }
 
-CellStress SolidProblem::cell_stress(const VectorX& u) const {
+CellStress SolidProblem::cell_stress(const VectorX& u, const SolidInputs* inputs) const {
   const Index ne = mesh_.n_cells();
   const int nen = mesh_.cell_size(), nq = geo_.n_qp();
-  const bool mean_dil = mesh_.cell_type == CellType::hex8 && options_.volumetric == VolumetricTreatment::mean_dilatation;
+  const bool mean_dil =
+      mesh_.cell_type == CellType::hex8 && options_.volumetric == VolumetricTreatment::mean_dilatation;
+  // Stresses at the committed state: the history's "previous" with dt = 0 reproduces them exactly.
+  SolidInputs at_state;
+  if (inputs) at_state = *inputs;
+  at_state.dt = 0;
+  at_state.dissipation = nullptr;
+  const PointContext ctx{mesh_, geo_, &at_state};
   CellStress out;
   out.cauchy.setZero(ne, 6);
   out.strain.setZero(ne, 6);
@@ -308,49 +421,45 @@ CellStress SolidProblem::cell_stress(const VectorX& u) const {
   out.von_mises.setZero(ne);
   out.max_shear_strain.setZero(ne);
   out.J.setZero(ne);
-  parallel_for(ne, options_.threads, [&](Index e, int) {
-    const auto& law = materials_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].law;
-    const Vec3 f0 = mesh_.fibres.row(e).transpose();
-    Mat3 sigma_sum = Mat3::Zero(), E_sum = Mat3::Zero();
-    Real v = 0, V0 = 0;
-    for (int q = 0; q < nq; ++q) {
-      const Real* g = geo_.grad(e, q);
-      Mat3 F = Mat3::Identity();
-      for (int a = 0; a < nen; ++a)
-        for (int i = 0; i < 3; ++i)
-          for (int j = 0; j < 3; ++j) F(i, j) += u[3 * static_cast<Index>(mesh_.cells(e, a)) + i] * g[a * 3 + j];
-      const Real J = F.determinant();
-      const Mat3 C = F.transpose() * F;
-      Mat3 S;
-      if (const auto* hl = std::get_if<HyperelasticLaw>(&law)) {
-        if (mean_dil)
-          S = std::visit([&](const auto& iso) { return iso.isochoric(C, f0).S; }, hl->iso);
-        else
-          S = total_response(*hl, C, f0).S;
-      } else {
-        S = std::get<CompressibleNeoHookean>(law).response(C).S;
-      }
-      const Real dV = geo_.dV(e, q);
-      sigma_sum += (F * S * F.transpose() / J) * dV;
-      E_sum += 0.5 * (C - Mat3::Identity()) * dV;
-      v += J * dV;
-      V0 += dV;
-    }
-    Mat3 sigma = sigma_sum / V0;
-    const Real theta = v / V0;
-    if (mean_dil)
-      if (const auto* hl = std::get_if<HyperelasticLaw>(&law)) sigma += hl->vol.dU(theta) * Mat3::Identity();
-    const Mat3 E = E_sum / V0;
-    out.cauchy.row(e) = to_voigt(sigma).transpose();
-    out.strain.row(e) = to_voigt(E).transpose();
-    const Real p = -sigma.trace() / 3.0;
-    out.pressure[e] = p;
-    const Mat3 dev = sigma + p * Mat3::Identity();
-    out.von_mises[e] = std::sqrt(1.5 * dev.squaredNorm());
-    const Eigen::SelfAdjointEigenSolver<Mat3> es(E, Eigen::EigenvaluesOnly);
-    out.max_shear_strain[e] = 0.5 * (es.eigenvalues()[2] - es.eigenvalues()[0]);
-    out.J[e] = theta;
-  });
+  for (int r = 0; r < mesh_.regions.size(); ++r) {
+    const auto& law = materials_[static_cast<size_t>(r)].law;
+    with_point_law(law, mean_dil, ctx, false, [&](const auto& pt, const VolumetricLogJ* vol) {
+      const auto cells = mesh_.cells_in_region(r);
+      parallel_for(static_cast<Index>(cells.size()), options_.threads, [&](Index k, int) {
+        const Index e = cells[static_cast<size_t>(k)];
+        Mat3 sigma_sum = Mat3::Zero(), E_sum = Mat3::Zero();
+        Real v = 0, V0 = 0;
+        for (int q = 0; q < nq; ++q) {
+          const Real* g = geo_.grad(e, q);
+          Mat3 F = Mat3::Identity();
+          for (int a = 0; a < nen; ++a)
+            for (int i = 0; i < 3; ++i)
+              for (int j = 0; j < 3; ++j) F(i, j) += u[3 * static_cast<Index>(mesh_.cells(e, a)) + i] * g[a * 3 + j];
+          const Real J = F.determinant();
+          const Mat3 C = F.transpose() * F;
+          const Mat3 S = pt(C, e, q).S;
+          const Real dV = geo_.dV(e, q);
+          sigma_sum += (F * S * F.transpose() / J) * dV;
+          E_sum += 0.5 * (C - Mat3::Identity()) * dV;
+          v += J * dV;
+          V0 += dV;
+        }
+        Mat3 sigma = sigma_sum / V0;
+        const Real theta = v / V0;
+        if (vol) sigma += vol->dU(theta) * Mat3::Identity();
+        const Mat3 E = E_sum / V0;
+        out.cauchy.row(e) = to_voigt(sigma).transpose();
+        out.strain.row(e) = to_voigt(E).transpose();
+        const Real p = -sigma.trace() / 3.0;
+        out.pressure[e] = p;
+        const Mat3 dev = sigma + p * Mat3::Identity();
+        out.von_mises[e] = std::sqrt(1.5 * dev.squaredNorm());
+        const Eigen::SelfAdjointEigenSolver<Mat3> es(E, Eigen::EigenvaluesOnly);
+        out.max_shear_strain[e] = 0.5 * (es.eigenvalues()[2] - es.eigenvalues()[0]);
+        out.J[e] = theta;
+      });
+    });
+  }
   return out;
 }
 

@@ -16,12 +16,61 @@
 #include "libtissue/fem/dof_map.hpp"
 #include "libtissue/fem/geometry_cache.hpp"
 #include "libtissue/material/hyperelastic.hpp"
+#include "libtissue/material/tissue_material.hpp"
+#include "libtissue/material/viscoelastic.hpp"
 #include "libtissue/mesh/mesh.hpp"
 
 namespace tissue {
 
-/// Mechanical law of a region: a decoupled (nearly incompressible) law or a compressible one.
-using SolidLaw = std::variant<HyperelasticLaw, CompressibleNeoHookean>;
+/// FEBio-style viscoelastic compressible law (Prony series on the whole second Piola-Kirchhoff
+/// stress), used to compare with the peer benchmark of ../shared/benchmarks/peer-block.md.
+struct PeerViscoelastic {
+  CompressibleNeoHookean elastic;  ///< elastic part
+  PeerPronySeries prony;           ///< S = g0 Se + sum g_i H_i
+  /// Validates both parts (fields "<tissue>.mu", "<tissue>.prony[i].tau", ...).
+  void validate(std::string_view tissue) const;
+};
+
+/// Mechanical law of a region: a decoupled elastic law, a compressible law, the full tissue law
+/// (viscoelastic, temperature-dependent, active), or the peer benchmark's viscoelastic law.
+using SolidLaw = std::variant<HyperelasticLaw, CompressibleNeoHookean, TissueMaterial, PeerViscoelastic>;
+
+/// Whether a law carries history (needs a SolidHistory).
+bool has_history(const SolidLaw& law);
+
+/// Per-quadrature-point history of the viscoelastic laws with an explicit previous/current split
+/// (FEBio m_Hp / deal.II CellDataStorage): evaluations read `previous` and write `current`; an
+/// accepted step commits, a rejected one leaves `previous` untouched.
+class SolidHistory {
+public:
+  /// History for n_cells x n_qp points, all undeformed.
+  SolidHistory(Index n_cells, int n_qp);
+  /// History at the start of the step of point (e, q).
+  const PronyState& previous(Index e, int q) const { return prev_[idx(e, q)]; }
+  /// History at the end of the step of point (e, q) (written by evaluations).
+  PronyState& current(Index e, int q) { return cur_[idx(e, q)]; }
+  /// Accepts the step: previous <- current.
+  void commit() { prev_ = cur_; }
+  /// Discards the trial values: current <- previous.
+  void rollback() { cur_ = prev_; }
+  /// Quadrature points per cell.
+  int n_qp() const { return nq_; }
+
+private:
+  size_t idx(Index e, int q) const { return static_cast<size_t>(e) * static_cast<size_t>(nq_) + static_cast<size_t>(q); }
+  int nq_;
+  std::vector<PronyState> prev_, cur_;
+};
+
+/// Inputs of an evaluation beyond the displacement: the step, the fields mechanics reads
+/// (temperature, tone, frozen over the step) and the history of viscous laws.
+struct SolidInputs {
+  Real dt = 0;                           ///< step length [s] (0: instantaneous elastic response)
+  const VectorX* temperature = nullptr;  ///< nodal temperature [K]; null: each law's T_ref
+  const VectorX* tone = nullptr;         ///< tone per quadrature point (#cells x n_qp) in [0, 1]; null: 0
+  SolidHistory* history = nullptr;       ///< needed when a region has a viscous law
+  VectorX* dissipation = nullptr;        ///< out: energy dissipated in the step per cell [J]; may be null
+};
 
 /// Mechanical properties of one mesh region.
 struct RegionMechanics {
@@ -85,7 +134,12 @@ public:
   /// Strain energy, and optionally internal forces f_int (3 x #nodes, all dofs) and the tangent
   /// K = d f_int / d u over free equations (K must come from assembly_map().make_matrix()).
   /// u holds all nodal displacements (3 x #nodes) [m].
-  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K) const;
+  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K,
+                           const SolidInputs* inputs = nullptr) const;
+  /// Whether any region needs a SolidHistory.
+  bool needs_history() const;
+  /// A fresh (undeformed) history sized for this problem.
+  SolidHistory make_history() const { return SolidHistory(mesh_.n_cells(), geo_.n_qp()); }
   /// Consistent mass matrix over free equations [kg].
   SparseMatrix mass_matrix() const;
   /// M * a restricted to all dofs (3 x #nodes), for inertia forces with prescribed accelerations.
@@ -93,7 +147,7 @@ public:
   /// Nodal body-force load of gravity g [m/s^2] (3 x #nodes) [N].
   VectorX body_force(const Vec3& g) const;
   /// Cell-mean Cauchy stress, strain and derived measures at displacement u.
-  CellStress cell_stress(const VectorX& u) const;
+  CellStress cell_stress(const VectorX& u, const SolidInputs* inputs = nullptr) const;
 
 private:
   const Mesh& mesh_;

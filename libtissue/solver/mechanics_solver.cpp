@@ -12,8 +12,8 @@ namespace tissue {
 // ---------------------------------------------------------------------------------------------
 // StaticEquilibrium
 
-StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load)
-    : solid_(solid), load_(load) {}
+StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs)
+    : solid_(solid), load_(load), inputs_(inputs) {}
 
 VectorX StaticEquilibrium::full(const VectorX& x) const {
   VectorX u = load_.u_prescribed;
@@ -26,7 +26,7 @@ void StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatr
   if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != solid_.assembly_map().nonzeros()))
     *tangent = solid_.assembly_map().make_matrix();
   VectorX f;
-  const auto ev = solid_.evaluate(full(x), residual ? &f : nullptr, tangent);
+  const auto ev = solid_.evaluate(full(x), residual ? &f : nullptr, tangent, inputs_);
   if (!residual) return;
   if (!ev.admissible) {
     residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
@@ -38,12 +38,14 @@ void StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatr
 
 Real StaticEquilibrium::energy(const VectorX& x) {
   const VectorX u = full(x);
-  const auto ev = solid_.evaluate(u, nullptr, nullptr);
+  const auto ev = solid_.evaluate(u, nullptr, nullptr, inputs_);
   if (!ev.admissible) return std::numeric_limits<Real>::infinity();
   return ev.energy - (load_.f_ext.size() ? load_.f_ext.dot(u) : 0.0);
 }
 
-bool StaticEquilibrium::accept(const VectorX& x) { return solid_.evaluate(full(x), nullptr, nullptr).admissible; }
+bool StaticEquilibrium::accept(const VectorX& x) {
+  return solid_.evaluate(full(x), nullptr, nullptr, inputs_).admissible;
+}
 
 // ---------------------------------------------------------------------------------------------
 // QuasiStaticSolver
@@ -83,7 +85,9 @@ NewtonSummary guarded_newton(NewtonSolver& newton, NewtonProblem& problem, Vecto
 
 MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& load, Real t0, Real t1, int steps,
                                              const std::function<void(Real, const VectorX&)>& on_step,
-                                             const RunContext* ctx) {
+                                             const RunContext* ctx, SolidInputs* inputs) {
+  if (solid_.needs_history() && (!inputs || !inputs->history))
+    throw InputError("history", "a region has a viscoelastic law: pass SolidInputs with a SolidHistory");
   if (steps < 1) throw InputError("steps", "must be at least 1");
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
   NewtonSolver newton(options_.newton, *linear_);
@@ -94,7 +98,8 @@ MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& loa
   while (t < t1 - 1e-12 * std::abs(t1 - t0)) {
     const Real dt_try = std::min(dt, t1 - t);
     const MechanicalLoad l = load(t + dt_try);
-    StaticEquilibrium problem(solid_, l);
+    if (inputs) inputs->dt = dt_try;
+    StaticEquilibrium problem(solid_, l, inputs);
     VectorX x;
     solid_.dofs().gather(u, x);
     const NewtonSummary s = guarded_newton(newton, problem, x);
@@ -102,6 +107,10 @@ MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& loa
     out.last = s;
     if (s.converged) {
       u = problem.full(x);
+      if (inputs) {
+        solid_.evaluate(u, nullptr, nullptr, inputs);  // history and dissipation at the accepted state
+        if (inputs->history) inputs->history->commit();
+      }
       t += dt_try;
       ++out.steps;
       if (on_step) on_step(t, u);
@@ -109,6 +118,7 @@ MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& loa
       if (cuts_in_row == 0 && dt < dt_nominal) dt = std::min(2 * dt, dt_nominal);
       cuts_in_row = 0;
     } else {
+      if (inputs && inputs->history) inputs->history->rollback();
       ++out.cuts;
       if (++cuts_in_row > options_.max_cuts) {
         std::ostringstream m;
@@ -148,8 +158,9 @@ namespace {
 class AlphaStep final : public NewtonProblem {
 public:
   AlphaStep(const SolidProblem& solid, const SparseMatrix& M, const GeneralizedAlphaParameters& p,
-            const DynamicState& s0, const MechanicalLoad& load_end, const MechanicalLoad& load_alpha, Real dt)
-      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt) {}
+            const DynamicState& s0, const MechanicalLoad& load_end, const MechanicalLoad& load_alpha, Real dt,
+            const SolidInputs* inputs)
+      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt), in_(inputs) {}
 
   Index n_equations() const override { return solid_.dofs().n_equations(); }
 
@@ -170,7 +181,7 @@ public:
     const VectorX uf = (1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u;
     const VectorX am = (1 - p_.alpha_m) * s.a + p_.alpha_m * s0_.a;
     VectorX f;
-    const auto ev = solid_.evaluate(uf, residual ? &f : nullptr, tangent);
+    const auto ev = solid_.evaluate(uf, residual ? &f : nullptr, tangent, in_);
     if (tangent) {
       const Real cm = (1 - p_.alpha_m) / (p_.beta * dt_ * dt_), ck = 1 - p_.alpha_f;
       Real* kv = tangent->valuePtr();
@@ -189,7 +200,7 @@ public:
 
   bool accept(const VectorX& x) override {
     const DynamicState s = state(x);
-    return solid_.evaluate((1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u, nullptr, nullptr).admissible;
+    return solid_.evaluate((1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u, nullptr, nullptr, in_).admissible;
   }
 
 private:
@@ -200,6 +211,7 @@ private:
   const MechanicalLoad& end_;
   const MechanicalLoad& alpha_;
   Real dt_;
+  const SolidInputs* in_;
 };
 }  // namespace
 
@@ -228,10 +240,11 @@ void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
   solid_.dofs().scatter(a, s.a);
 }
 
-NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt) {
+NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
+                                      const SolidInputs* inputs) {
   const MechanicalLoad end = load(t + dt);
   const MechanicalLoad alpha = load(t + (1 - p_.alpha_f) * dt);
-  AlphaStep problem(solid_, M_, p_, s, end, alpha, dt);
+  AlphaStep problem(solid_, M_, p_, s, end, alpha, dt, inputs);
   VectorX x;
   solid_.dofs().gather(s.u + dt * s.v, x);  // predictor: constant velocity
   NewtonSolver newton(options_.newton, *linear_);
@@ -242,26 +255,38 @@ NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load,
     summary.converged = false;
     summary.reason = e.what();
   }
-  if (summary.converged) s = problem.state(x);
+  if (summary.converged) {
+    if (inputs) {  // history and dissipation at the accepted state (line searches may have probed others)
+      VectorX r;
+      problem.evaluate(x, &r, nullptr);
+    }
+    s = problem.state(x);
+  }
   return summary;
 }
 
-MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& load, Real t, Real dt) {
+MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
+                                       SolidInputs* inputs) {
+  if (solid_.needs_history() && (!inputs || !inputs->history))
+    throw InputError("history", "a region has a viscoelastic law: pass SolidInputs with a SolidHistory");
   MechanicsRunSummary out;
   Real done = 0, h = dt;
   int cuts_in_row = 0;
   while (done < dt * (1 - 1e-12)) {
     const Real h_try = std::min(h, dt - done);
     DynamicState trial = s;
-    const NewtonSummary r = try_step(trial, load, t + done, h_try);
+    if (inputs) inputs->dt = h_try;
+    const NewtonSummary r = try_step(trial, load, t + done, h_try, inputs);
     out.newton_iterations += r.iterations;
     out.last = r;
     if (r.converged) {
       s = std::move(trial);
+      if (inputs && inputs->history) inputs->history->commit();
       done += h_try;
       ++out.steps;
       cuts_in_row = 0;
     } else {
+      if (inputs && inputs->history) inputs->history->rollback();
       ++out.cuts;
       if (++cuts_in_row > options_.max_cuts)
         throw NumericalError("dynamic step failed at t = " + std::to_string(t + done) + ": " + r.reason);

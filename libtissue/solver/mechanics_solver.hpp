@@ -27,8 +27,9 @@ using LoadFunction = std::function<MechanicalLoad(Real t)>;
 /// Static equilibrium f_int(u) = f_ext over the free dofs, as a Newton problem in the free unknowns.
 class StaticEquilibrium final : public NewtonProblem {
 public:
-  /// Borrows the solid; `load` fixes f_ext and the prescribed displacements.
-  StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load);
+  /// Borrows the solid; `load` fixes f_ext and the prescribed displacements; `inputs` (optional, borrowed)
+  /// carries the step length, temperature, tone and the history of viscous laws.
+  StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs = nullptr);
   /// Number of free dofs.
   Index n_equations() const override { return solid_.dofs().n_equations(); }
   /// r = (f_int - f_ext) at the free dofs and its tangent.
@@ -45,6 +46,7 @@ public:
 private:
   const SolidProblem& solid_;
   const MechanicalLoad& load_;
+  const SolidInputs* inputs_;
 };
 
 /// Options of the quasi-static driver.
@@ -74,10 +76,12 @@ public:
   /// Borrows the solid; creates the linear solver for its size.
   QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options = {});
   /// Advances u (3 x #nodes, updated in place) along load(t). `on_step(t, u)` is called after each
-  /// accepted step. Throws NumericalError naming t and the Newton reason if cutting does not help.
+  /// accepted step. With `inputs`, each step sets inputs->dt, and its history (if any) is committed
+  /// after an accepted step and rolled back after a failed one (rate-dependent laws follow time t).
+  /// Throws NumericalError naming t and the Newton reason if cutting does not help.
   MechanicsRunSummary solve(VectorX& u, const LoadFunction& load, Real t0, Real t1, int steps,
                             const std::function<void(Real, const VectorX&)>& on_step = {},
-                            const RunContext* ctx = nullptr);
+                            const RunContext* ctx = nullptr, SolidInputs* inputs = nullptr);
   /// The linear solver (for its statistics).
   const LinearSolver& linear_solver() const { return *linear_; }
 
@@ -118,13 +122,14 @@ public:
   DynamicSolver(const SolidProblem& solid, DynamicOptions options = {});
   /// Sets a consistent initial acceleration a0 = M^-1 (f_ext(t0) - f_int(u0)) at the free dofs.
   void initialize(DynamicState& s, const MechanicalLoad& load0);
-  /// Advances the state by dt under load(t); cuts the step on failure. Returns the run summary.
-  MechanicsRunSummary step(DynamicState& s, const LoadFunction& load, Real t, Real dt);
+  /// Advances the state by dt under load(t); cuts the step on failure. With `inputs`, sub-steps set
+  /// inputs->dt and commit/roll back its history as the quasi-static solver does.
+  MechanicsRunSummary step(DynamicState& s, const LoadFunction& load, Real t, Real dt, SolidInputs* inputs = nullptr);
   /// Kinetic energy 1/2 v.M v [J] (free and constrained dofs).
   Real kinetic_energy(const DynamicState& s) const;
 
 private:
-  NewtonSummary try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt);
+  NewtonSummary try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt, const SolidInputs* inputs);
   const SolidProblem& solid_;
   DynamicOptions options_;
   GeneralizedAlphaParameters p_;
