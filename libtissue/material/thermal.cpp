@@ -79,13 +79,5 @@ void ThermalShift::check_range(Real T, std::string_view tissue) const {
                          celsius(T_min) + ", " + celsius(T_max) + "] of " + std::string(tissue) + "'s data");
 }
 
-void BioheatProperties::validate(std::string_view tissue) const {
-  const std::string t(tissue);
-  require_positive(density, t + ".density", " kg/m^3");
-  require_positive(specific_heat, t + ".specific_heat", " J/(kg K)");
-  require_positive(conductivity, t + ".conductivity", " W/(m K)");
-  require_nonnegative(perfusion, t + ".perfusion", " 1/s");
-  require_nonnegative(metabolic_heat, t + ".metabolic_heat", " W/m^3");
-}
 
 }  // namespace tissue

@@ -43,23 +43,4 @@ struct ThermalShift {
   void check_range(Real T, std::string_view tissue) const;
 };
 
-/// Pennes bioheat properties of a tissue (Pennes 1948, J Appl Physiol 1:93), SI units.
-struct BioheatProperties {
-  Real density = 0;         ///< rho [kg/m^3]
-  Real specific_heat = 0;   ///< c [J/(kg K)]
-  Real conductivity = 0;    ///< k [W/(m K)]
-  Real perfusion = 0;       ///< w_b, blood volume flow per tissue volume [1/s] (m^3 blood / m^3 tissue / s)
-  Real metabolic_heat = 0;  ///< q_met [W/m^3]
-
-  /// Throws InputError "<tissue>.density", ".specific_heat", ".conductivity" (> 0), ".perfusion",
-  /// ".metabolic_heat" (>= 0), e.g. "fat.conductivity: must be positive, got -0.2 W/(m K)".
-  void validate(std::string_view tissue) const;
-};
-
-/// Perfusion w_b [1/s] from a mass-specific flow q [mL/min/kg] and the tissue density rho [kg/m^3]:
-/// w_b = q * 1e-6 m^3/mL / 60 s/min * rho.
-inline constexpr Real perfusion_per_second(Real q_ml_per_min_per_kg, Real tissue_density) {
-  return q_ml_per_min_per_kg * 1e-6 / 60.0 * tissue_density;
-}
-
 }  // namespace tissue

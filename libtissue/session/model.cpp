@@ -45,7 +45,7 @@ Model Model::from_spec(const ModelSpec& spec, const TissueLibrary& library) {
 
 std::vector<RegionMechanics> Model::region_mechanics() const {
   std::vector<RegionMechanics> out;
-  for (const auto& t : tissues) out.push_back(RegionMechanics{t.elastic, t.density});
+  for (const auto& t : tissues) out.push_back(RegionMechanics{t.material, t.density()});
   return out;
 }
 

@@ -26,7 +26,7 @@ struct Model {
   /// Builds what a session's [model] table asks for.
   static Model from_spec(const ModelSpec& spec, const TissueLibrary& library = TissueLibrary::defaults());
 
-  /// Mechanical law and density of every region, in region order.
+  /// Mechanical law (the full viscoelastic tissue law) and density of every region, in region order.
   std::vector<RegionMechanics> region_mechanics() const;
   /// Union of the fixed node sets; throws InputError naming an unknown set.
   std::vector<Index> fixed_nodes() const;

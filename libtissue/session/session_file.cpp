@@ -30,7 +30,10 @@ struct Ctx {
       if (!allowed.count(std::string(k.str()))) {
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail(&v, prefix + std::string(k.str()), "unknown field; expected one of: " + list);
+        (void)v;
+        throw InputError(SourceLocation{label, static_cast<int>(k.source().begin.line),
+                                        static_cast<int>(k.source().begin.column)},
+                         prefix + std::string(k.str()), "unknown field; expected one of: " + list);
       }
     }
   }
@@ -80,7 +83,7 @@ struct Ctx {
 using TechniqueParser = std::function<StaticCompressionSpec(const Ctx&, const toml::table&, const std::string&)>;
 
 StaticCompressionSpec parse_static_compression(const Ctx& c, const toml::table& t, const std::string& f) {
-  c.check_keys(t, f + ".", {"type", "tool", "target", "force", "ramp", "hold", "steps", "offset_x", "offset_y"});
+  c.check_keys(t, f + ".", {"type", "tool", "target", "force", "ramp", "hold", "steps", "hold_steps", "offset_x", "offset_y"});
   StaticCompressionSpec s;
   s.where = c.at(&t);
   s.tool = footprint_by_name(c.string(t, "tool", f + ".tool", "palm"), f + ".tool");
@@ -93,6 +96,8 @@ StaticCompressionSpec parse_static_compression(const Ctx& c, const toml::table& 
   if (s.hold < 0) c.fail(t.get("hold"), f + ".hold", "must not be negative");
   s.steps = c.integer(t, "steps", f + ".steps", 4);
   if (s.steps < 1) c.fail(t.get("steps"), f + ".steps", "must be at least 1");
+  s.hold_steps = c.integer(t, "hold_steps", f + ".hold_steps", 4);
+  if (s.hold_steps < 1) c.fail(t.get("hold_steps"), f + ".hold_steps", "must be at least 1");
   s.offset[0] = c.quantity(t, "offset_x", units::length, f + ".offset_x", 0.0);
   s.offset[1] = c.quantity(t, "offset_y", units::length, f + ".offset_y", 0.0);
   return s;

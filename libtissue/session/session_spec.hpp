@@ -35,6 +35,7 @@ struct StaticCompressionSpec {
   Real ramp = 2.0;                     ///< ramp duration [s]
   Real hold = 0.0;                     ///< hold duration [s]
   int steps = 4;                       ///< quasi-static load steps over the ramp
+  int hold_steps = 4;                  ///< steps over the hold (creep of the viscoelastic tissue)
   Vec3 offset = Vec3::Zero();          ///< shift of the contact centre from the target's centre [m]
   SourceLocation where;                ///< where it was defined (for error messages)
 };

@@ -56,6 +56,9 @@ RunSummary Simulation::run(ResultsSink& sink) {
   qopt.linear.kind = session_.run.linear_solver;
   QuasiStaticSolver solver(solid, qopt);
   FootprintLoad footprint(mesh, mesh.facet_set("skin"));
+  SolidHistory history = solid.make_history();
+  SolidInputs inputs;
+  inputs.history = &history;
 
   sink.write_meta("tissue_version", TISSUE_VERSION);
   sink.write_meta("session_source", session_.source);
@@ -78,7 +81,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
   }();
 
   auto record = [&](Real time, const VectorX& disp, Real force, const std::vector<Real>& contact) {
-    const CellStress cs = solid.cell_stress(disp);
+    const CellStress cs = solid.cell_stress(disp, &inputs);
     std::vector<SeriesValue> row;
     for (int r = 0; r < mesh.regions.size(); ++r) {
       RegionPeaks& pk = summary.regions[static_cast<size_t>(r)];
@@ -142,19 +145,22 @@ RunSummary Simulation::run(ResultsSink& sink) {
     };
     ctx_.message(LogLevel::info, "technique " + std::to_string(k) + ": static compression, " +
                                      std::string(tech.tool.name) + " over " + tech.target);
-    const auto rs = solver.solve(
-        u, load, t_start, t_start + tech.ramp, tech.steps,
-        [&](Real t, const VectorX& disp) {
-          const Real force = tech.force * std::clamp((t - t_start) / tech.ramp, 0.0, 1.0);
-          record(t, disp, force, scaled(force));
-          ctx_.report((t) / total_time, "static compression");
-        },
-        nullptr);
+    auto on_step = [&](Real t, const VectorX& disp) {
+      const Real force = tech.force * std::clamp((t - t_start) / tech.ramp, 0.0, 1.0);
+      record(t, disp, force, scaled(force));
+      ctx_.report(t / total_time, "static compression");
+    };
+    auto rs = solver.solve(u, load, t_start, t_start + tech.ramp, tech.steps, on_step, nullptr, &inputs);
     summary.steps += rs.steps;
     summary.newton_iterations += rs.newton_iterations;
     summary.linear_solver = rs.linear_solver;
     const Real t_end = t_start + tech.ramp + tech.hold;
-    const CellStress cs = record(t_end, u, tech.force, scaled(tech.force));
+    if (tech.hold > 0) {  // creep under the held force (viscoelastic tissue)
+      rs = solver.solve(u, load, t_start + tech.ramp, t_end, tech.hold_steps, on_step, nullptr, &inputs);
+      summary.steps += rs.steps;
+      summary.newton_iterations += rs.newton_iterations;
+    }
+    const CellStress cs = solid.cell_stress(u, &inputs);
     write_fields(t_end, u, cs);
     sink.append_events(std::vector<EventRecord>{
         {"static_compression", tech.target, mesh.regions[region].side, t_start, t_end}});

@@ -69,28 +69,74 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
   }
   TableReader r{label, root["tissue"].value_or(std::string())};
   if (r.tissue.empty()) r.fail(&root, "tissue", "missing tissue name");
-  const auto* h = root.get_as<toml::table>("hyperelastic");
-  if (!h) r.fail(&root, r.tissue + ".hyperelastic", "missing [hyperelastic] table");
-  const auto* b = root.get_as<toml::table>("bioheat");
-  if (!b) r.fail(&root, r.tissue + ".bioheat", "missing [bioheat] table");
+  const std::string t = r.tissue;
+  auto table = [&](const char* key) -> const toml::table& {
+    const auto* tb = root.get_as<toml::table>(key);
+    if (!tb) r.fail(&root, t + "." + key, std::string("missing [") + key + "] table");
+    return *tb;
+  };
   TissueParameters p;
-  p.name = r.tissue;
-  p.elastic = r.hyperelastic(*h, r.tissue + ".");
-  p.density = r.entry(*b, "density", units::density, r.tissue + ".density");
-  p.elastic.validate(p.name);
-  if (!(p.density > 0)) r.fail(b->get("density"), r.tissue + ".density", "must be positive");
+  p.name = t;
+  p.material.elastic = r.hyperelastic(table("hyperelastic"), t + ".");
+  p.material.elastic.validate(t);
+  if (const auto* pr = root.get_as<toml::array>("prony")) {
+    int i = 0;
+    for (const auto& node : *pr) {
+      const auto* term = node.as_table();
+      const std::string f = t + ".prony[" + std::to_string(i++) + "]";
+      if (!term) r.fail(&node, f, "must be a table ([[prony]])");
+      p.material.prony.terms.push_back(
+          {r.entry(*term, "g", units::dimensionless, f + ".g"), r.entry(*term, "tau", units::time, f + ".tau")});
+    }
+  }
+  const auto& ts = table("thermal_shift");
+  auto& th = p.material.thermal;
+  const std::string model = ts["model"].value_or(std::string("arrhenius"));
+  th.T_ref = r.entry(ts, "T_ref", units::temperature, t + ".thermal.T_ref");
+  if (model == "arrhenius") {
+    th.model = ShiftModel::arrhenius;
+    th.activation_energy =
+        r.entry(ts, "activation_energy", units::energy, t + ".thermal.activation_energy");  // J/mol (mol: count)
+  } else if (model == "wlf") {
+    th.model = ShiftModel::wlf;
+    th.C1 = r.entry(ts, "C1", units::dimensionless, t + ".thermal.C1");
+    th.C2 = r.entry(ts, "C2", units::temperature, t + ".thermal.C2");
+  } else {
+    r.fail(ts.get("model"), t + ".thermal.model", "unknown model '" + model + "'; expected arrhenius or wlf");
+  }
+  th.modulus_coefficient =
+      r.entry(ts, "modulus_coefficient", units::dimensionless / units::temperature, t + ".thermal.modulus_coefficient");
+  th.T_min = r.entry(ts, "T_min", units::temperature, t + ".thermal.T_min");
+  th.T_max = r.entry(ts, "T_max", units::temperature, t + ".thermal.T_max");
+  if (const auto* ac = root.get_as<toml::table>("active")) {
+    ActiveFibre a;
+    a.sigma_max = r.entry(*ac, "sigma_max", units::pressure, t + ".active.sigma_max");
+    a.lambda_opt = r.entry(*ac, "lambda_opt", units::dimensionless, t + ".active.lambda_opt");
+    a.width = r.entry(*ac, "width", units::dimensionless, t + ".active.width");
+    p.material.active = a;
+  }
+  const auto& b = table("bioheat");
+  auto& tp = p.thermal;
+  tp.density = r.entry(b, "density", units::density, t + ".density");
+  tp.heat_capacity = r.entry(b, "specific_heat", units::energy / units::mass / units::temperature, t + ".specific_heat");
+  tp.conductivity = r.entry(b, "conductivity", units::power / units::length / units::temperature, t + ".conductivity");
+  // mL/min/kg (volume flow per tissue mass) times density gives the volumetric perfusion [1/s].
+  tp.perfusion = tp.density * r.entry(b, "perfusion", units::Dimension{{-1, 3, -1, 0}}, t + ".perfusion");
+  tp.metabolic_heat = tp.density * r.entry(b, "metabolic_heat", units::power / units::mass, t + ".metabolic_heat");
+  p.material.validate(t);
+  tp.validate(t);
   if (const auto* ov = root.get_as<toml::table>("overrides")) {
     for (const auto& [name, node] : *ov) {
-      const auto* t = node.as_table();
-      if (!t) continue;
+      const auto* o = node.as_table();
+      if (!o) continue;
       TissueParameters q = p;
       q.name = std::string(name.str());
-      if (const auto* oh = t->get_as<toml::table>("hyperelastic")) q.elastic = r.hyperelastic(*oh, q.name + ".");
-      q.elastic.validate(q.name);
+      if (const auto* oh = o->get_as<toml::table>("hyperelastic")) q.material.elastic = r.hyperelastic(*oh, q.name + ".");
+      q.material.validate(q.name);
       tissues_[q.name] = q;
     }
   }
-  tissues_[p.name] = std::move(p);
+  tissues_[t] = std::move(p);
 }
 
 void TissueLibrary::add_file(const std::string& path) {

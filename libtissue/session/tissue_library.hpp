@@ -7,15 +7,19 @@
 #include <vector>
 
 #include "libtissue/material/hyperelastic.hpp"
+#include "libtissue/material/tissue_material.hpp"
 #include "libtissue/mesh/mesh.hpp"
+#include "libtissue/thermal/thermal_properties.hpp"
 
 namespace tissue {
 
 /// Everything libtissue needs to know about one tissue (SI units).
 struct TissueParameters {
   std::string name;          ///< tissue name ("skin", "fat", "fascia", "muscle") or override name
-  HyperelasticLaw elastic;   ///< instantaneous hyperelastic law at the reference temperature
-  Real density = 1050;       ///< mass density [kg/m^3]
+  TissueMaterial material;   ///< hyperelastic base, Prony series, thermal shift, active fibre
+  ThermalProperties thermal; ///< Pennes properties (density, heat capacity, conductivity, perfusion, q_met)
+  /// Mass density [kg/m^3] (the bioheat density).
+  Real density() const { return thermal.density; }
 };
 
 /// Parameters of the tissues by name, with per-region overrides (e.g. "erector_spinae").

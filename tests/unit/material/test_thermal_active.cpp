@@ -65,22 +65,6 @@ TEST_CASE("Thermal validation and range checks name the tissue, the field and de
   CHECK_THROWS_WITH(bad.validate("fascia"), Catch::Contains("fascia.thermal.C2"));
 }
 
-TEST_CASE("Bioheat properties: validation and perfusion units", "[material][thermal]") {
-  const Real rho = 1090;
-  const BioheatProperties muscle{rho, 3421, 0.49, perfusion_per_second(37, rho), 0.91 * rho};
-  CHECK_NOTHROW(muscle.validate("muscle"));
-  CHECK(muscle.perfusion == Approx(37e-6 / 60.0 * 1090).epsilon(1e-14));
-  BioheatProperties bad = muscle;
-  bad.conductivity = -0.2;
-  CHECK_THROWS_WITH(bad.validate("fat"), "fat.conductivity: must be positive, got -0.2 W/(m K)");
-  bad = muscle;
-  bad.perfusion = -1e-4;
-  CHECK_THROWS_WITH(bad.validate("skin"), Catch::Contains("skin.perfusion"));
-  bad = muscle;
-  bad.density = 0;
-  CHECK_THROWS_WITH(bad.validate("skin"), Catch::Contains("skin.density"));
-}
-
 TEST_CASE("Active fibre stress: closed form, potential and tangent by finite differences",
           "[material][active]") {
   CHECK(kActive.force_length(1.05) == 1.0);
