@@ -134,7 +134,9 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
           // Differences at round-off level carry no information: judge by the residual instead.
           const Real noise =
               1e3 * std::numeric_limits<Real>::epsilon() * std::max(std::abs(energy), std::abs(energy_trial));
-          if (energy_trial - energy > noise) {
+          // When the predicted decrease itself is below the energy's round-off, the energies cannot
+          // decide, so the residual does; otherwise a real increase rejects the step.
+          if (energy_trial - energy > noise && std::abs(alpha * slope) > noise) {
             failure = "energy did not decrease";
             continue;
           }
@@ -147,7 +149,7 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
         failure = "residual is not finite";
         continue;
       }
-      if (need_residual_decrease && rnorm_trial > (1 - kArmijo * alpha) * rnorm) {
+      if (need_residual_decrease && rnorm_trial > (1 - kArmijo * alpha) * rnorm && rnorm_trial > target) {
         failure = "residual did not decrease";
         continue;
       }

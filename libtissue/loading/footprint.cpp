@@ -33,6 +33,8 @@ Footprint Footprint::gun_ball() { return {"gun_ball", 0.0125, 0.0125, 2.0, 0.5};
 Footprint Footprint::gun_flat() { return {"gun_flat", 0.0225, 0.0225, 8.0, 1.0}; }
 Footprint Footprint::gun_bullet() { return {"gun_bullet", 0.006, 0.006, 2.0, 0.5}; }
 Footprint Footprint::stone() { return {"stone", 0.045, 0.03, 4.0, 1.0}; }
+Footprint Footprint::hand_edge() { return {"hand_edge", 0.04, 0.0125, 2.0, 1.0}; }
+Footprint Footprint::heat_pack() { return {"heat_pack", 0.12, 0.08, 8.0, 1.0}; }
 
 FootprintLoad::FootprintLoad(const Mesh& mesh, const FacetSet& skin) : quad_(mesh, skin) {}
 

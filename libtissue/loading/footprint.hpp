@@ -43,6 +43,10 @@ struct Footprint {
   static Footprint gun_bullet();
   /// Massage stone: about 6 x 9 cm smooth oval.
   static Footprint stone();
+  /// Ulnar edge of the hand (hacking tapotement): about 8 x 2.5 cm strip, rounded.
+  static Footprint hand_edge();
+  /// Heat pack: about 24 x 16 cm flat pad.
+  static Footprint heat_pack();
 };
 
 /// Where a tool sits: contact centre on the skin (reference coordinates), its in-plane u axis, and

@@ -272,6 +272,8 @@ MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& loa
   MechanicsRunSummary out;
   Real done = 0, h = dt;
   int cuts_in_row = 0;
+  VectorX dissipated;  // sum over the accepted sub-steps (a cut step has several)
+  if (inputs && inputs->dissipation) dissipated.setZero(solid_.mesh().n_cells());
   while (done < dt * (1 - 1e-12)) {
     const Real h_try = std::min(h, dt - done);
     DynamicState trial = s;
@@ -281,6 +283,7 @@ MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& loa
     out.last = r;
     if (r.converged) {
       s = std::move(trial);
+      if (inputs && inputs->dissipation) dissipated += *inputs->dissipation;
       if (inputs && inputs->history) inputs->history->commit();
       done += h_try;
       ++out.steps;
@@ -293,6 +296,7 @@ MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& loa
       h *= 0.5;
     }
   }
+  if (inputs && inputs->dissipation) *inputs->dissipation = dissipated;
   out.linear_solver = linear_->name();
   return out;
 }

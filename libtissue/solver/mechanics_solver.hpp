@@ -123,7 +123,8 @@ public:
   /// Sets a consistent initial acceleration a0 = M^-1 (f_ext(t0) - f_int(u0)) at the free dofs.
   void initialize(DynamicState& s, const MechanicalLoad& load0);
   /// Advances the state by dt under load(t); cuts the step on failure. With `inputs`, sub-steps set
-  /// inputs->dt and commit/roll back its history as the quasi-static solver does.
+  /// inputs->dt and commit/roll back its history as the quasi-static solver does; inputs->dissipation (if set)
+  /// returns the energy dissipated per cell over the whole dt (summed over the accepted sub-steps).
   MechanicsRunSummary step(DynamicState& s, const LoadFunction& load, Real t, Real dt, SolidInputs* inputs = nullptr);
   /// Kinetic energy 1/2 v.M v [J] (free and constrained dofs).
   Real kinetic_energy(const DynamicState& s) const;

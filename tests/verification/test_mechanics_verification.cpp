@@ -161,7 +161,7 @@ struct Bar {
 };
 }  // namespace
 
-TEST_CASE("Elastodynamics: a confined bar vibrates at the analytic period; rho_inf = 1 conserves energy",
+TEST_CASE("Elastodynamics: a confined bar vibrates at the analytic period and rho_inf = 1 conserves energy",
           "[verification][mechanics][dynamics]") {
   Bar bar(16);
   const Real mu = 1e4, kappa = 1e5, rho = 1000, L = 0.1;

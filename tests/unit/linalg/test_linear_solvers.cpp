@@ -108,7 +108,7 @@ TEST_CASE("factorize rejects a matrix whose pattern differs from the analysed on
   CHECK_THROWS_AS(solver.solve(VectorX::Ones(64), x), InputError);  // nothing factorised yet
 }
 
-TEST_CASE("Cholesky reports an indefinite matrix; the fallback wrapper solves it with LU",
+TEST_CASE("Cholesky reports an indefinite matrix and the fallback wrapper solves it with LU",
           "[linalg][solver]") {
   // Eigenvalues of the 8^3 Laplacian lie in (0.23, 11.77); a shift of -5.3 makes it indefinite.
   const SparseMatrix indefinite = laplacian_3d(8, -5.3);

@@ -298,7 +298,7 @@ PatchRun run_patch(int threads, ThermalScheme scheme, bool lumped) {
 }
 }  // namespace
 
-TEST_CASE("A moving hot stone heats the skin under its path only; tissue relaxes back after removal",
+TEST_CASE("A moving hot stone heats the skin under its path only and the tissue relaxes back after removal",
           "[thermal][verification]") {
   const Mesh m = two_layer_block();
   for (bool lumped : {true, false}) {
@@ -354,7 +354,7 @@ TEST_CASE("Results are identical with 1 and 2 threads", "[thermal]") {
   }
 }
 
-TEST_CASE("The system is factorised once per dt and perfusion change; analysis once", "[thermal]") {
+TEST_CASE("The system is factorised once per dt and perfusion change and analysed once", "[thermal]") {
   const Mesh m = slab(8, kL, 0.002);
   ThermalBoundary bc;
   bc.fixed = {{"zmin", kT1}};

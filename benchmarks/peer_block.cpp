@@ -1,0 +1,106 @@
+// peer_block: runs the peer problem of /work/shared/benchmarks/peer-block.md end to end and prints
+// a small table beside FEBio's published figures.
+//
+//   build-bench/benchmarks/peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]
+//                                     [--progress]
+//   e.g. peer_block --size 44x44x22 --threads 2
+//
+// Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, automatic.
+// Elastic material for now (FEBio's run included the Prony series, so Rz differs until it lands).
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "libtissue/core/error.hpp"
+#include "peer_block_case.hpp"
+
+namespace {
+using namespace tissue;
+
+void usage() {
+  std::printf(
+      "usage: peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME] [--progress]\n"
+      "  --size     hex divisions, default 28x28x14 (the peer's sizes: 28x28x14, 44x44x22)\n"
+      "  --threads  element-loop and BLAS threads, default 1\n"
+      "  --steps    quasi-static steps over t in [0, 1], default 20\n"
+      "  --solver   cholmod (default), ldlt, lu, cg or automatic\n"
+      "  --progress one line per accepted step on stderr\n");
+}
+
+/// FEBio 4's figures from peer-block.md (with the Prony series), or nullptr for other sizes.
+struct Peer {
+  const char* wall;
+  const char* memory;
+  int iterations;
+  Real Rz, bulge_mm;
+};
+const Peer* febio(int nx, int ny, int nz) {
+  static const Peer small{"135-177 s", "0.5-0.75 GB", 60, -10.616, 3.379};
+  static const Peer large{"3324 s", "5.1 GB", 60, -10.331, 3.366};
+  if (nx == 28 && ny == 28 && nz == 14) return &small;
+  if (nx == 44 && ny == 44 && nz == 22) return &large;
+  return nullptr;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::PeerBlockCase c;
+  try {
+    for (int i = 1; i < argc; ++i) {
+      const std::string a = argv[i];
+      const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
+      if (a == "-h" || a == "--help") {
+        usage();
+        return 0;
+      } else if (a == "--size" && v) {
+        if (std::sscanf(v, "%dx%dx%d", &c.nx, &c.ny, &c.nz) != 3 || c.ny % 2 || c.nz % 2)
+          throw InputError("size", "expected NXxNYxNZ with even NY and NZ, got '" + std::string(v) + "'");
+        ++i;
+      } else if (a == "--threads" && v) {
+        c.threads = std::atoi(v);
+        ++i;
+      } else if (a == "--steps" && v) {
+        c.steps = std::atoi(v);
+        ++i;
+      } else if (a == "--progress") {
+        c.progress = true;
+      } else if (a == "--solver" && v) {
+        c.linear = parse_linear_solver_kind(v);
+        ++i;
+      } else {
+        usage();
+        return 2;
+      }
+    }
+    if (c.threads < 1) throw InputError("threads", "must be at least 1");
+    const bench::PeerBlockResult r = bench::run_peer_block(c);
+    const Peer* p = febio(c.nx, c.ny, c.nz);
+    std::printf(
+        "peer block %dx%dx%d: %d cells, %d nodes, %d free equations, hex8 2x2x2, elastic neo-Hookean\n", c.nx,
+        c.ny, c.nz, static_cast<int>(r.cells), static_cast<int>(r.nodes), static_cast<int>(r.equations));
+    std::printf("%-28s %-22s %s\n", "", "libtissue", "FEBio 4 (with Prony)");
+    std::printf("%-28s %-22.1f %s\n", "wall time [s]", r.wall_seconds, p ? p->wall : "-");
+    std::printf("%-28s %-22.1f %s\n", "  quasi-static solve [s]", r.solve_seconds, "");
+    std::printf("%-28s %-22.1f %s\n", "  linear solver [s]", r.linear_seconds, p ? "95-99% of wall" : "");
+    std::printf("%-28s %-22.1f %s\n", "  factorize [s]", r.factorize_seconds, "");
+    char its[64];
+    std::snprintf(its, sizeof its, "%d (%d steps, %d cuts)", r.newton_iterations, r.steps, r.cuts);
+    std::printf("%-28s %-22s %s\n", "Newton iterations", its, p ? "60 (quasi-Newton)" : "-");
+    std::printf("%-28s %-22d %s\n", "factorisations", r.factorizations, p ? "20 (44^3 run)" : "");
+    std::printf("%-28s %-22s %s\n", "linear solver", r.linear_solver.c_str(), "skyline / SuperLU_MT");
+    std::printf("%-28s %-22.3g %s\n", "factor nonzeros", static_cast<double>(r.factor_nonzeros), "");
+    std::printf("%-28s %-22d %s\n", "threads", c.threads, "2");
+    std::printf("%-28s %-22.0f %s\n", "peak memory (VmHWM) [MiB]",
+                static_cast<double>(r.peak_rss) / (1 << 20), p ? p->memory : "-");
+    char rz[32], bu[32];
+    std::snprintf(rz, sizeof rz, "%.3f", p ? p->Rz : 0.0);
+    std::snprintf(bu, sizeof bu, "%.3f", p ? p->bulge_mm : 0.0);
+    std::printf("%-28s %-22.3f %s\n", "Rz top face, t = 1 [N]", r.Rz, p ? rz : "-");
+    std::printf("%-28s %-22.3f %s\n", "bulge ux(40,20,10) [mm]", 1e3 * r.bulge, p ? bu : "-");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "peer_block: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,118 @@
+// The peer benchmark of /work/shared/benchmarks/peer-block.md: compression of a 40 x 40 x 20 mm
+// block (bottom fixed, top ux = uy = 0, uz = -5 mm t, 20 quasi-static steps of 0.05), plain hex8
+// with 2x2x2 Gauss points. Used by bench_peer_block (Google Benchmark) and peer_block (table).
+//
+// The material is a hook (PeerBlockCase::material). It is elastic today: FEBio's compressible
+// neo-Hookean, E = 10 kPa, nu = 0.45. The Prony-series viscoelastic variant (series on the whole
+// second Piola-Kirchhoff stress) plugs in there once the library has it; a law with history will
+// also need its state advanced after each accepted step, which the on_step callback of the
+// quasi-static solve is the place for.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include "bench_support.hpp"
+#include "libtissue/mesh/box_mesh.hpp"
+#include "libtissue/solver/mechanics_solver.hpp"
+
+namespace tissue::bench {
+
+/// Elastic material of the peer problem: compressible neo-Hookean, E = 10 kPa, nu = 0.45.
+inline RegionMechanics peer_block_elastic() {
+  return RegionMechanics{CompressibleNeoHookean::from_E_nu(10e3, 0.45), 1000.0};
+}
+
+/// One run of the peer problem.
+struct PeerBlockCase {
+  int nx = 28, ny = 28, nz = 14;  ///< hex divisions (ny and nz even: the bulge node is a mesh node)
+  int threads = 1;                ///< element-loop and BLAS threads
+  int steps = 20;                 ///< quasi-static steps over t in [0, 1]
+  Real depth = 5e-3;              ///< top displacement at t = 1 [m]
+  std::function<RegionMechanics()> material = peer_block_elastic;  ///< the law (swap for Prony later)
+  LinearSolverKind linear = LinearSolverKind::cholmod;             ///< linear solver
+  bool progress = false;  ///< print one line per accepted step to stderr
+};
+
+/// What one run of the peer problem gives.
+struct PeerBlockResult {
+  Index cells = 0, nodes = 0, equations = 0;  ///< sizes
+  double wall_seconds = 0;                    ///< set-up + solve wall time [s]
+  double solve_seconds = 0;                   ///< quasi-static solve only [s]
+  double factorize_seconds = 0;               ///< in the linear solver's factorize() [s]
+  double linear_seconds = 0;                  ///< in analyze + factorize + solve [s]
+  int newton_iterations = 0, steps = 0, cuts = 0, factorizations = 0;
+  std::int64_t factor_nonzeros = -1;  ///< nonzeros of the Cholesky factor, -1 if unknown
+  std::string linear_solver;          ///< the solver's name
+  Real Rz = 0;                        ///< reaction force on the top face at t = 1 [N]
+  Real bulge = 0;                     ///< ux at (40, 20, 10) mm at t = 1 [m]
+  std::int64_t peak_rss = 0;          ///< VmHWM of the process after the run [bytes]
+};
+
+/// Runs the peer problem.
+inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
+  const double t0 = now_seconds();
+  set_threads(c.threads);
+  BoxMeshOptions bo;
+  bo.hi = Vec3(0.04, 0.04, 0.02);
+  bo.nx = c.nx;
+  bo.ny = c.ny;
+  bo.nz = c.nz;
+  bo.region = "block";
+  bo.fibre = Vec3::Zero();
+  const Mesh mesh = make_box_mesh(bo);
+  const auto& bottom = mesh.node_set("zmin").nodes;
+  const auto& top = mesh.node_set("zmax").nodes;
+  DofMap dofs(mesh.n_nodes(), 3);
+  dofs.constrain_nodes(bottom);
+  dofs.constrain_nodes(top);
+  dofs.finalize();
+  SolidOptions so;
+  so.threads = c.threads;
+  so.volumetric = VolumetricTreatment::pointwise;  // plain hex8 (compressible laws use it anyway)
+  SolidProblem solid(mesh, {c.material()}, dofs, so);
+
+  const LoadFunction load = [&](Real t) {
+    MechanicalLoad l{VectorX(), VectorX::Zero(3 * mesh.n_nodes())};
+    for (Index n : top) l.u_prescribed[3 * n + 2] = -c.depth * t;
+    return l;
+  };
+  QuasiStaticOptions qo;
+  qo.linear.kind = c.linear;
+  QuasiStaticSolver qs(solid, qo);
+  VectorX u = VectorX::Zero(3 * mesh.n_nodes());
+  const double t1 = now_seconds();
+  const auto on_step = [&](Real t, const VectorX&) {
+    if (c.progress)
+      std::fprintf(stderr, "  t = %.3f  %.1f s, %lld factorisations\n", t, now_seconds() - t1,
+                   static_cast<long long>(qs.linear_solver().stats().factorizations));
+  };
+  const MechanicsRunSummary s = qs.solve(u, load, 0.0, 1.0, c.steps, on_step);
+  const double t2 = now_seconds();
+
+  PeerBlockResult r;
+  r.cells = mesh.n_cells();
+  r.nodes = mesh.n_nodes();
+  r.equations = solid.dofs().n_equations();
+  r.solve_seconds = t2 - t1;
+  r.newton_iterations = s.newton_iterations;
+  r.steps = s.steps;
+  r.cuts = s.cuts;
+  r.linear_solver = s.linear_solver;
+  const LinearSolverStats& ls = qs.linear_solver().stats();
+  r.factorize_seconds = ls.seconds_factorize;
+  r.linear_seconds = ls.seconds_analyze + ls.seconds_factorize + ls.seconds_solve;
+  r.factorizations = static_cast<int>(ls.factorizations);
+  r.factor_nonzeros = ls.factor_nonzeros;
+  VectorX f;
+  solid.evaluate(u, &f, nullptr);
+  for (Index n : top) r.Rz += f[3 * n + 2];
+  const Index bulge_node = c.nx + (c.nx + 1) * (c.ny / 2 + (c.ny + 1) * (c.nz / 2));
+  r.bulge = u[3 * bulge_node];
+  r.wall_seconds = now_seconds() - t0;
+  r.peak_rss = peak_rss_bytes();
+  return r;
+}
+
+}  // namespace tissue::bench

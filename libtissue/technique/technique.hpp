@@ -1,0 +1,67 @@
+// The Technique interface: where the tool is and what it does at time t. Pure kinematics: no mesh
+// dofs, no solver. Named techniques live in the other headers of this folder.
+#pragma once
+
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "libtissue/core/types.hpp"
+#include "libtissue/loading/tool_command.hpp"
+#include "libtissue/technique/path.hpp"
+
+namespace tissue {
+
+/// A massage technique: tool kinematics and contact settings as a function of local time t [s],
+/// t = 0 at the start of the technique. command(t) is inactive outside [0, duration()].
+class Technique {
+ public:
+  virtual ~Technique() = default;
+  /// Technique key, e.g. "stroking" (the name a session file uses).
+  virtual std::string_view name() const = 0;
+  /// Pose, velocity, force or depth target, mu, tool temperature at time t [s].
+  virtual ToolCommand command(Real t) const = 0;
+  /// Largest mechanical time step that resolves the load near t [s] (infinity if the load is
+  /// constant; never beyond the next kink of the load history when it is piecewise linear).
+  virtual Real max_dt(Real t) const = 0;
+  /// Period of a cyclic load [s] (enables cycle averaging), or nullopt.
+  virtual std::optional<Real> period() const { return std::nullopt; }
+  /// Duration of the technique [s].
+  virtual Real duration() const = 0;
+  /// Target region name the path was generated over ("" for explicit paths).
+  virtual std::string_view target() const { return {}; }
+};
+
+/// Fraction of the footprint's smaller semi-axis a gliding tool may travel per mechanical step
+/// (numerical choice: 1/4 keeps the moving pressure smooth in time on meshes at least as fine).
+inline constexpr Real kGlideFractionPerStep = 0.25;
+/// Mechanical steps per period of a cyclic load (numerical choice: 20 resolves the fundamental
+/// with < 2% amplitude error for second-order time integrators).
+inline constexpr Real kStepsPerPeriod = 20;
+/// Mechanical steps per linear force ramp (numerical choice).
+inline constexpr Real kStepsPerRamp = 8;
+
+/// Linear ramp-in over `ramp` [s] from t = 0 and ramp-out over `ramp` before `duration` [s]: a
+/// factor in [0, 1] (1 throughout when ramp = 0; 0 outside [0, duration]).
+Real ramp_envelope(Real t, Real ramp, Real duration);
+/// max_dt contribution of the envelope: ramp / kStepsPerRamp inside a ramp, but never past the
+/// ramp's end; infinity on the plateau (before the ramp-out, the time left to it).
+Real ramp_max_dt(Real t, Real ramp, Real duration);
+/// max_dt of a tool gliding at `speed` [m/s] with footprint `fp`: kGlideFractionPerStep * min(a, b) / speed.
+Real glide_max_dt(const Footprint& fp, Real speed);
+
+/// A command with the tool at `state` on `path`: centre, footprint u axis along the heading, push
+/// along -path.normal(), velocity; force control with `force` [N], friction mu and heat fraction eta.
+ToolCommand tool_on_path(const Path& path, const PathState& state, const Footprint& fp, Real force, Real mu,
+                         Real eta);
+
+/// Throws InputError(prefix.field) unless v > 0 and finite.
+void require_positive(Real v, std::string_view prefix, std::string_view field);
+/// Throws InputError(prefix.field) unless v >= 0 and finite.
+void require_non_negative(Real v, std::string_view prefix, std::string_view field);
+/// Throws InputError(prefix.field) unless lo <= v <= hi.
+void require_range(Real v, Real lo, Real hi, std::string_view prefix, std::string_view field,
+                   std::string_view unit);
+
+}  // namespace tissue
