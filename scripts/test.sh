@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/build.sh -DTISSUE_BUILD_PYTHON=ON
 cd build
 ctest -j "$(nproc)" --output-on-failure --timeout 900
 cd ..
