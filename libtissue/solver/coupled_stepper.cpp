@@ -69,7 +69,8 @@ void CoupledStepper::check_temperature(const VectorX& T) const {
 }
 
 CoupledStepSummary CoupledStepper::advance(CoupledState& s, const LoadFunction& load, Real dt_thermal,
-                                           const ThermalLoads& external, const RunContext* ctx) {
+                                           const ThermalLoads& external, const RunContext* ctx,
+                                           const ToneCoupling* tone) {
   const Mesh& m = solid_.mesh();
   const Index nc = m.n_cells();
   if (!(dt_thermal > 0) || !std::isfinite(dt_thermal))
@@ -96,14 +97,29 @@ CoupledStepSummary CoupledStepper::advance(CoupledState& s, const LoadFunction& 
   in.history = &s.history;
   in.dissipation = &step_dissipation;
   const int n = options_.mechanics_substeps;
+  // Tone stimulus: cell pressure averaged over the substeps (time-weighted).
+  const bool with_tone = tone && tone->law && tone->resting;
+  VectorX pressure_time = VectorX::Zero(with_tone ? nc : 0);
+  Real t_last = out.t0;
+  auto add_pressure = [&](Real t, const VectorX& u) {
+    if (!with_tone) return;
+    SolidInputs at = in;
+    at.dissipation = nullptr;
+    pressure_time += (t - t_last) * solid_.cell_stress(u, &at).pressure;
+    t_last = t;
+  };
   if (quasi_static_) {
-    const auto on_step = [&](Real, const VectorX&) { out.cell_dissipation += step_dissipation; };
+    const auto on_step = [&](Real t, const VectorX& u) {
+      out.cell_dissipation += step_dissipation;
+      add_pressure(t, u);
+    };
     out.mechanics = quasi_static_->solve(s.mech.u, load, out.t0, out.t1, n, on_step, ctx, &in);
   } else {
     const Real h = dt_thermal / n;
     for (int k = 0; k < n; ++k) {
       const MechanicsRunSummary r = dynamic_->step(s.mech, load, out.t0 + k * h, h, &in);
       out.cell_dissipation += step_dissipation;  // the sum over any cut sub-steps (DynamicSolver::step)
+      add_pressure(out.t0 + (k + 1) * h, s.mech.u);
       out.mechanics.steps += r.steps;
       out.mechanics.cuts += r.cuts;
       out.mechanics.newton_iterations += r.newton_iterations;
@@ -126,7 +142,23 @@ CoupledStepSummary CoupledStepper::advance(CoupledState& s, const LoadFunction& 
   out.thermal = heat_.step(s.temperature, dt_thermal, loads);
   out.max_temperature_change = (s.temperature - T_frozen).cwiseAbs().maxCoeff();
 
-  // 3. Tone: held over the step (no tone law yet).
+  // 3. Tone: integrated over the macro step with the averaged stimulus (pressure) and the new temperature.
+  if (with_tone) {
+    const GeometryCache& geo = solid_.geometry();
+    const int nq = geo.n_qp();
+    if (tone->resting->size() != nc * nq)
+      throw InputError("tone.resting", "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
+    if (s.tone.size() != nc * nq) s.tone = *tone->resting;
+    const Real span = std::max(t_last - out.t0, 1e-300);
+    std::vector<ToneStimulus> stim(static_cast<size_t>(nc * nq));
+    for (Index e = 0; e < nc; ++e)
+      for (int q = 0; q < nq; ++q) {
+        Real T = 0;
+        for (int a = 0; a < geo.n_nodes(); ++a) T += geo.shape(q, a) * s.temperature[m.cells(e, a)];
+        stim[static_cast<size_t>(e * nq + q)] = {std::max(pressure_time[e] / span, 0.0), T};
+      }
+    tone->law->integrate(s.tone, *tone->resting, stim, dt_thermal);
+  }
   s.time = out.t1;
   return out;
 }

@@ -12,6 +12,8 @@
 // The stepper records nothing; the caller reads the state and the summary after each macro step.
 #pragma once
 
+#include "libtissue/tone/tone_law.hpp"
+
 #include <memory>
 
 #include "libtissue/core/progress.hpp"
@@ -36,6 +38,13 @@ struct CoupledOptions {
   bool check_temperature_range = true;  ///< throw if T leaves a TissueMaterial's [T_min, T_max]
   /// Throws InputError naming the first invalid field ("mechanics_substeps", "quasi_static.*", ...).
   void validate() const;
+};
+
+/// How a macro step integrates muscle tone (optional): the law, the resting tone per quadrature point,
+/// and what the step averaged (filled by advance()).
+struct ToneCoupling {
+  const ToneLaw* law = nullptr;     ///< tone law; null: tone is held
+  const VectorX* resting = nullptr; ///< resting tone per quadrature point (#cells x n_qp)
 };
 
 /// State of the coupled problem advanced by CoupledStepper (owned by the caller).
@@ -74,8 +83,12 @@ class CoupledStepper {
   /// Advances s by one macro step dt_thermal [s] under the mechanical load path `load(t)` and the external
   /// thermal loads `external` (held over the step; its cell_source is added to the viscous source).
   /// Throws InputError for bad sizes or a temperature out of range, NumericalError if a solve fails.
+  /// With `tone`, step 3 integrates the tone law over the macro step with the stimulus (cell
+  /// hydrostatic pressure, time-averaged over the mechanics substeps; temperature at the end of the
+  /// heat step) frozen over the step.
   CoupledStepSummary advance(CoupledState& s, const LoadFunction& load, Real dt_thermal,
-                             const ThermalLoads& external = {}, const RunContext* ctx = nullptr);
+                             const ThermalLoads& external = {}, const RunContext* ctx = nullptr,
+                             const ToneCoupling* tone = nullptr);
 
   /// Reference volume of each cell [m^3].
   const VectorX& cell_volume() const { return volume_; }
