@@ -9,39 +9,16 @@
 //   build-bench/benchmarks/bench_newton --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
-#include <cmath>
-#include <numbers>
-
 #include "bench_support.hpp"
-#include "libtissue/fem/facet_integrator.hpp"
 #include "libtissue/linalg/linear_solver_factory.hpp"
 #include "libtissue/solver/mechanics_solver.hpp"
 
 namespace {
 using namespace tissue;
 
-/// Nodal forces of the 40 N palm patch on the "skin" facet set (outward normal +z: pressure is -z).
-VectorX palm_patch_load(const Mesh& mesh, Real total_force = 40.0) {
-  const FacetQuadrature fq(mesh, mesh.facet_set("skin"));
-  const Vec3 centre(0.042, 0.26, 0.0);
-  const Real ax = 0.04, ay = 0.05;
-  std::vector<Vec3> t(static_cast<size_t>(fq.size()), Vec3::Zero());
-  for (Index q = 0; q < fq.size(); ++q) {
-    const Vec3 X = fq.position(q);
-    const Real r = std::hypot((X[0] - centre[0]) / ax, (X[1] - centre[1]) / ay);
-    const Real p = r < 1 ? 0.5 * (1 + std::cos(std::numbers::pi * r)) : 0.0;  // unit peak
-    t[static_cast<size_t>(q)] = -p * fq.normal(q);
-  }
-  VectorX f = VectorX::Zero(3 * mesh.n_nodes());
-  fq.add_vector_load(t, f);
-  Real fz = 0;
-  for (Index n = 0; n < mesh.n_nodes(); ++n) fz += f[3 * n + 2];
-  return f * (total_force / std::abs(fz));  // exact 40 N resultant on this mesh
-}
-
 struct NewtonFixture {
   bench::LumbarHipModel& model = bench::lumbar_hip_model(Resolution::standard);
-  MechanicalLoad load{palm_patch_load(model.mesh), VectorX::Zero(3 * model.mesh.n_nodes())};
+  MechanicalLoad load{bench::palm_patch_load(model.mesh), VectorX::Zero(3 * model.mesh.n_nodes())};
 };
 
 NewtonFixture& fixture() {

@@ -1,18 +1,22 @@
 // Shared helpers of the benchmark programs: peak memory, thread control, a STREAM-like triad
-// (memory-bandwidth reference measured in the same run), and the lumbar-hip fixture.
+// (memory-bandwidth reference measured in the same run), the lumbar-hip fixture and the palm load.
+// Needs no Google Benchmark (tests/verification/test_peer_block.cpp includes it).
 #pragma once
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "libtissue/core/types.hpp"
+#include "libtissue/fem/facet_integrator.hpp"
 #include "libtissue/mechanics/solid_problem.hpp"
 #include "libtissue/mesh/lumbar_hip.hpp"
 
@@ -162,6 +166,27 @@ struct LumbarHipModel {
     return u;
   }
 };
+
+/// Nodal forces of a palm patch pressed into the "skin" facet set (outward normal +z, so the
+/// pressure acts in -z): a cosine bump with semi-axes 4 x 5 cm centred at x = +4.2 cm, y = 26 cm
+/// (over the right erector spinae), scaled to a resultant of exactly `total_force` [N].
+inline VectorX palm_patch_load(const Mesh& mesh, Real total_force = 40.0) {
+  const FacetQuadrature fq(mesh, mesh.facet_set("skin"));
+  const Vec3 centre(0.042, 0.26, 0.0);
+  const Real ax = 0.04, ay = 0.05;
+  std::vector<Vec3> t(static_cast<size_t>(fq.size()), Vec3::Zero());
+  for (Index q = 0; q < fq.size(); ++q) {
+    const Vec3 X = fq.position(q);
+    const Real r = std::hypot((X[0] - centre[0]) / ax, (X[1] - centre[1]) / ay);
+    const Real p = r < 1 ? 0.5 * (1 + std::cos(std::numbers::pi * r)) : 0.0;  // unit peak
+    t[static_cast<size_t>(q)] = -p * fq.normal(q);
+  }
+  VectorX f = VectorX::Zero(3 * mesh.n_nodes());
+  fq.add_vector_load(t, f);
+  Real fz = 0;
+  for (Index n = 0; n < mesh.n_nodes(); ++n) fz += f[3 * n + 2];
+  return f * (total_force / std::abs(fz));  // exact resultant on this mesh
+}
 
 /// The model at a resolution, built once per program run.
 inline LumbarHipModel& lumbar_hip_model(Resolution res) {

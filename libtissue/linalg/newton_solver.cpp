@@ -37,11 +37,17 @@ void NewtonOptions::validate() const {
           "must lie in [0, 60], got " + std::to_string(max_line_search_steps));
   require(std::isfinite(divergence_factor) && divergence_factor > 1, "divergence_factor",
           "must be finite and greater than 1, got " + sci(divergence_factor));
+  require(max_tangent_reuse >= 0, "max_tangent_reuse",
+          "must be non-negative, got " + std::to_string(max_tangent_reuse));
+  require(std::isfinite(reuse_contraction) && reuse_contraction > 0 && reuse_contraction < 1,
+          "reuse_contraction", "must lie in (0, 1), got " + sci(reuse_contraction));
 }
 
 std::string NewtonSummary::brief() const {
   std::string s = converged ? "converged" : "not converged";
   s += " in " + std::to_string(iterations) + (iterations == 1 ? " iteration" : " iterations");
+  if (factorizations != iterations)
+    s += ", " + std::to_string(factorizations) + (factorizations == 1 ? " factorisation" : " factorisations");
   s += ", |r| " + sci(initial_residual) + " -> " + sci(final_residual);
   if (line_search_halvings > 0) s += ", " + std::to_string(line_search_halvings) + " halvings";
   if (!reason.empty()) s += " (" + reason + ")";
@@ -81,18 +87,37 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
   Real energy = use_energy ? problem.energy(x) : 0;
   if (use_energy && !std::isfinite(energy)) use_energy = false;  // fall back to the residual norm
   bool have_tangent = true;
+  // Modified Newton: the factorisation of this solve may be reused while the residual contracts.
+  int reuses = 0;            // iterations solved with the current factorisation after the first
+  bool may_reuse = false;    // the last iteration contracted enough to keep the factorisation
+  bool energy_valid = true;  // `energy` is the energy at x (skipped while tangents are reused)
 
   for (int k = 1; k <= options_.max_iterations; ++k) {
-    if (!have_tangent) problem.evaluate(x, &r, &tangent_);
-    if (tangent_.rows() != n || tangent_.cols() != n)
-      throw InputError("tangent", "is " + std::to_string(tangent_.rows()) + " x " +
-                                      std::to_string(tangent_.cols()) + ", expected " + std::to_string(n) +
-                                      " x " + std::to_string(n));
+    const bool reuse = may_reuse && reuses < options_.max_tangent_reuse;
+    if (reuse) {
+      ++reuses;
+    } else {
+      if (!have_tangent) problem.evaluate(x, &r, &tangent_);
+      have_tangent = true;
+      if (tangent_.rows() != n || tangent_.cols() != n)
+        throw InputError("tangent", "is " + std::to_string(tangent_.rows()) + " x " +
+                                        std::to_string(tangent_.cols()) + ", expected " + std::to_string(n) +
+                                        " x " + std::to_string(n));
+      reuses = 0;
+      if (use_energy && !energy_valid) {
+        energy = problem.energy(x);
+        energy_valid = true;
+        if (!std::isfinite(energy)) use_energy = false;
+      }
+    }
     const std::int64_t nnz = static_cast<std::int64_t>(tangent_.nonZeros());
     try {
-      if (!linear_.is_analyzed() || linear_.rows() != n || linear_.analyzed_nonzeros() != nnz)
-        linear_.analyze(tangent_);
-      linear_.factorize(tangent_);
+      if (!reuse) {
+        if (!linear_.is_analyzed() || linear_.rows() != n || linear_.analyzed_nonzeros() != nnz)
+          linear_.analyze(tangent_);
+        linear_.factorize(tangent_);
+        ++s.factorizations;
+      }
       linear_.solve(-r, dx);
     } catch (const NumericalError& e) {
       return finish(false, "linear solve failed at iteration " + std::to_string(k) + ": " + e.what());
@@ -103,9 +128,11 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
     const Real dx_norm = dx.norm();
     const bool tiny_step = dx_norm <= options_.increment_tolerance * x.norm();
     const Real slope = r.dot(dx);  // directional derivative of the energy along dx
-    const bool energy_mode = use_energy && slope < 0 && !tiny_step;
+    // A reused-tangent step is accepted only if the full step decreases the residual (one residual
+    // evaluation); otherwise the iteration is redone with a fresh tangent and the usual line search.
+    const bool energy_mode = use_energy && slope < 0 && !tiny_step && !reuse;
     const bool decrease_required = options_.line_search && !tiny_step;
-    const int max_halvings = decrease_required ? options_.max_line_search_steps : 0;
+    const int max_halvings = decrease_required && !reuse ? options_.max_line_search_steps : 0;
 
     Real alpha = 1;
     Real energy_trial = 0;
@@ -156,17 +183,32 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
       accepted = true;
       break;
     }
+    if (!accepted && reuse) {  // the old tangent gave a poor direction: retry with a fresh one
+      may_reuse = false;
+      continue;
+    }
     if (!accepted) {
       std::string why = "step rejected at iteration " + std::to_string(k) + ": " + failure;
       if (max_halvings > 0) why += " after " + std::to_string(max_halvings) + " halvings";
       return finish(false, why);
     }
 
+    const bool halved = alpha < 1;
+    may_reuse =
+        options_.max_tangent_reuse > 0 && !halved && rnorm_trial <= options_.reuse_contraction * rnorm;
     x.swap(x_trial);
     r.swap(r_trial);
     rnorm = rnorm_trial;
-    if (use_energy) energy = energy_mode ? energy_trial : problem.energy(x);
-    if (use_energy && !std::isfinite(energy)) use_energy = false;
+    const bool next_reuse = may_reuse && reuses < options_.max_tangent_reuse;
+    if (use_energy) {
+      if (energy_mode) {
+        energy = energy_trial;
+      } else if (!next_reuse) {
+        energy = problem.energy(x);
+      }
+      energy_valid = energy_mode || !next_reuse;  // a reused-tangent iteration needs no energy
+    }
+    if (use_energy && energy_valid && !std::isfinite(energy)) use_energy = false;
     s.residual_history.push_back(rnorm);
     have_tangent = false;
 
