@@ -25,7 +25,7 @@ void bind_io(py::module_& m) {
              return SeriesValue{std::move(group), std::move(name), value, std::move(units)};
            }),
            py::arg("group"), py::arg("name"), py::arg("value"), py::arg("units"),
-           "e.g. SeriesValue('erector_spinae_right', 'pressure_max', 1200.0, 'Pa').")
+           "e.g. SeriesValue('erector_spinae_right', 'peak_pressure', 1200.0, 'Pa').")
       .def_readwrite("group", &SeriesValue::group, "Region name or 'session'.")
       .def_readwrite("name", &SeriesValue::name, "Quantity name.")
       .def_readwrite("value", &SeriesValue::value, "Value in SI units.")

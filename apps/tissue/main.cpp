@@ -2,7 +2,7 @@
 //   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite]
 //   tissue info OUT.h5
 //   tissue techniques
-//   tissue check SESSION.toml
+//   tissue check SESSION.toml [--resolution coarse|default|fine]
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -25,7 +25,7 @@ using namespace tissue;
 
 /// A one-line progress bar on stderr with the estimated time left.
 class ProgressBar {
-public:
+ public:
   void operator()(double fraction, std::string_view status) {
     const auto now = std::chrono::steady_clock::now();
     if (fraction < 1.0 && now - last_ < std::chrono::milliseconds(200)) return;
@@ -40,24 +40,35 @@ public:
     std::fflush(stderr);
   }
 
-private:
+ private:
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
 
 void print_summary(const RunSummary& s, const std::string& out) {
-  std::printf("\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d steps, %d Newton iterations, %s; %.1f s)\n",
-              static_cast<long>(s.n_cells), static_cast<long>(s.n_nodes), static_cast<long>(s.n_equations), s.steps,
-              s.newton_iterations, s.linear_solver.c_str(), s.wall_seconds);
-  std::printf("tool force %.1f N, peak contact pressure %.2f kPa\n\n", s.applied_force, s.peak_contact_pressure / 1e3);
-  std::printf("%-26s %16s %16s %16s\n", "region", "peak |u| [mm]", "peak p [kPa]", "peak vM [kPa]");
+  std::printf(
+      "\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d mechanical steps, %d Newton "
+      "iterations, %d thermal steps, %s; %.1f s simulated in %.1f s)\n",
+      static_cast<long>(s.n_cells), static_cast<long>(s.n_nodes), static_cast<long>(s.n_equations), s.steps,
+      s.newton_iterations, s.thermal_steps, s.linear_solver.c_str(), s.simulated_time, s.wall_seconds);
+  std::printf("peak tool force %.1f N, peak contact pressure %.2f kPa\n", s.applied_force,
+              s.peak_contact_pressure / 1e3);
+  std::printf("work %.3f J, friction heat %.3f J, dissipated heat %.3f J, hot-tool heat %.1f J\n", s.work,
+              s.friction_heat, s.dissipated_heat, s.contact_heat);
+  if (s.jumped_cycles > 0)
+    std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles,
+                s.jumped_cycles);
+  std::printf("\n%-26s %12s %12s %12s %12s %12s\n", "region", "peak |u|", "peak p", "peak vM", "peak T",
+              "final T");
+  std::printf("%-26s %12s %12s %12s %12s %12s\n", "", "[mm]", "[kPa]", "[kPa]", "[degC]", "mean [degC]");
   for (const auto& r : s.regions)
-    std::printf("%-26s %16.3f %16.3f %16.3f\n", r.region.c_str(), r.peak_displacement * 1e3, r.peak_pressure / 1e3,
-                r.peak_von_mises / 1e3);
+    std::printf("%-26s %12.3f %12.3f %12.3f %12.2f %12.2f\n", r.region.c_str(), r.peak_displacement * 1e3,
+                r.peak_pressure / 1e3, r.peak_von_mises / 1e3, r.peak_temperature - kCelsius,
+                r.final_temperature_mean - kCelsius);
   std::printf("\nresults: %s (+ .xdmf for ParaView)\n", out.c_str());
 }
 
-int cmd_run(const std::string& session_path, const std::string& out, const std::string& resolution, int threads,
-            bool overwrite, bool quiet) {
+int cmd_run(const std::string& session_path, const std::string& out, const std::string& resolution,
+            int threads, bool overwrite, bool quiet) {
   SessionSpec spec = read_session_file(session_path);
   if (!resolution.empty()) spec.model.resolution = resolution;
   if (threads > 0) spec.run.threads = threads;
@@ -69,9 +80,11 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
   ProgressBar bar;
   if (!quiet) ctx.progress = [&bar](double f, std::string_view s) { bar(f, s); };
   ctx.log = [quiet](LogLevel l, std::string_view m) {
-    if (!quiet || l >= LogLevel::warning) std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
+    if (!quiet || l >= LogLevel::warning)
+      std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
   };
-  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) std::filesystem::create_directories(dir);
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty())
+    std::filesystem::create_directories(dir);
   ResultsWriter writer(out, overwrite ? OpenMode::overwrite : OpenMode::create_new);
   Simulation sim(model, spec, ctx);
   const RunSummary s = sim.run(writer);
@@ -106,24 +119,26 @@ int cmd_info(const std::string& path) {
 }
 
 int cmd_techniques() {
-  std::printf("Techniques available in session files ([[technique]] type = ...):\n\n");
-  std::printf("static_compression  sustained pressure / trigger-point compression\n");
-  std::printf("  tool      string    palm      one of thumb, palm, forearm, fist, gun_ball, gun_flat, gun_bullet, stone\n");
-  std::printf("  target    string    (needed)  region name, e.g. erector_spinae_right\n");
-  std::printf("  force     force     (needed)  total normal force, e.g. \"40 N\"\n");
-  std::printf("  ramp      time      2 s       time to reach the force\n");
-  std::printf("  hold      time      0 s       time held at the force\n");
-  std::printf("  steps     integer   4         quasi-static load steps over the ramp\n");
-  std::printf("  offset_x  length    0 m       shift of the contact centre (x: toward the patient's right)\n");
-  std::printf("  offset_y  length    0 m       shift of the contact centre (y: toward the head)\n");
+  std::printf(
+      "Items of a session file ([[technique]] type = ...). Quantities are strings with units, e.g.\n"
+      "force = \"30 N\", speed = \"5 cm/s\", temperature = \"50 degC\", duration = \"2 min\".\n");
+  for (const auto& t : technique_catalogue()) {
+    std::printf("\n%s  %s\n", t.name.c_str(), t.summary.c_str());
+    for (const auto& k : t.keys)
+      std::printf("  %-16s %-12s %-14s %s\n", k.key.c_str(), k.kind.c_str(), k.default_value.c_str(),
+                  k.doc.c_str());
+  }
+  std::printf("\n[session] follow_up = \"10 min\"  recovery time after the last item (default 0 s)\n");
   return 0;
 }
 
-int cmd_check(const std::string& path) {
-  const SessionSpec spec = read_session_file(path);
+int cmd_check(const std::string& path, const std::string& resolution) {
+  SessionSpec spec = read_session_file(path);
+  if (!resolution.empty()) spec.model.resolution = resolution;
   const Model model = Model::from_spec(spec.model);
   Simulation sim(model, spec);
-  std::printf("%s: OK (%zu techniques, model %s with %ld cells)\n", path.c_str(), spec.techniques.size(),
+  std::printf("%s: OK (%zu items, %.0f s including the follow-up; model %s with %ld cells)\n", path.c_str(),
+              spec.items().size(), sim.protocol().duration(),
               spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str(),
               static_cast<long>(model.mesh.n_cells()));
   return 0;
@@ -140,9 +155,11 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run a session file and write HDF5/XDMF results");
   run->add_option("session", session, "session file (TOML)")->required();
   run->add_option("-o,--output", out, "results file (.h5)");
-  run->add_option("--resolution", resolution, "model resolution: coarse, default or fine (overrides the file)")
+  run->add_option("--resolution", resolution,
+                  "model resolution: coarse, default or fine (overrides the file)")
       ->check(CLI::IsMember({"coarse", "default", "fine"}));
-  run->add_option("--threads", threads, "threads (overrides the file; 0 = all cores)")->check(CLI::NonNegativeNumber);
+  run->add_option("--threads", threads, "threads (overrides the file; 0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
   run->add_flag("--overwrite", overwrite, "replace an existing results file");
   run->add_flag("-q,--quiet", quiet, "no progress bar");
   auto* info = app.add_subcommand("info", "describe a results file");
@@ -150,12 +167,14 @@ int main(int argc, char** argv) {
   app.add_subcommand("techniques", "list techniques with their parameters, units and defaults");
   auto* check = app.add_subcommand("check", "validate a session file without running it");
   check->add_option("session", check_path, "session file (TOML)")->required();
+  check->add_option("--resolution", resolution, "model resolution to check against (overrides the file)")
+      ->check(CLI::IsMember({"coarse", "default", "fine"}));
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run) return cmd_run(session, out, resolution, threads, overwrite, quiet);
     if (*info) return cmd_info(info_path);
     if (app.got_subcommand("techniques")) return cmd_techniques();
-    if (*check) return cmd_check(check_path);
+    if (*check) return cmd_check(check_path, resolution);
   } catch (const InputError& e) {
     std::fprintf(stderr, "\nerror: %s\n", e.what());
     return 1;

@@ -1,11 +1,13 @@
 #include "libtissue/session/session_file.hpp"
 
+#include <toml++/toml.h>
+
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "libtissue/core/units.hpp"
 
@@ -25,7 +27,8 @@ struct Ctx {
     throw InputError(at(n), field, msg);
   }
 
-  void check_keys(const toml::table& t, const std::string& prefix, const std::set<std::string>& allowed) const {
+  void check_keys(const toml::table& t, const std::string& prefix, const std::set<std::string>& allowed,
+                  const std::string& hint = "") const {
     for (const auto& [k, v] : t) {
       if (!allowed.count(std::string(k.str()))) {
         std::string list;
@@ -33,13 +36,13 @@ struct Ctx {
         (void)v;
         throw InputError(SourceLocation{label, static_cast<int>(k.source().begin.line),
                                         static_cast<int>(k.source().begin.column)},
-                         prefix + std::string(k.str()), "unknown field; expected one of: " + list);
+                         prefix + std::string(k.str()), "unknown field; expected one of: " + list + hint);
       }
     }
   }
 
-  std::string string(const toml::table& t, const std::string& key, const std::string& field, std::string fallback,
-                     bool required = false) const {
+  std::string string(const toml::table& t, const std::string& key, const std::string& field,
+                     std::string fallback, bool required = false) const {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) fail(&t, field, "missing required field");
@@ -49,8 +52,8 @@ struct Ctx {
     fail(n, field, "must be a string");
   }
 
-  Real quantity(const toml::table& t, const std::string& key, const units::Dimension& dim, const std::string& field,
-                std::optional<Real> fallback) const {
+  Real quantity(const toml::table& t, const std::string& key, const units::Dimension& dim,
+                const std::string& field, std::optional<Real> fallback) const {
     const toml::node* n = t.get(key);
     if (!n) {
       if (!fallback) fail(&t, field, "missing required field (a " + units::describe(dim) + ")");
@@ -65,9 +68,13 @@ struct Ctx {
     }
     if (n->is_number()) {
       if (dim == units::dimensionless) return *n->value<double>();
-      fail(n, field, "needs a unit: write it as a string such as \"" + std::to_string(*n->value<double>()) + " " +
-                         (dim == units::force ? "N" : dim == units::length ? "mm" : dim == units::time ? "s" : "unit") +
-                         "\"");
+      fail(n, field,
+           "needs a unit: write it as a string such as \"" + std::to_string(*n->value<double>()) + " " +
+               (dim == units::force    ? "N"
+                : dim == units::length ? "mm"
+                : dim == units::time   ? "s"
+                                       : "unit") +
+               "\"");
     }
     fail(n, field, "must be a quantity string such as \"30 N\"");
   }
@@ -78,18 +85,328 @@ struct Ctx {
     if (auto v = n->value<int64_t>()) return static_cast<int>(*v);
     fail(n, field, "must be an integer");
   }
+
+  bool boolean(const toml::table& t, const std::string& key, const std::string& field, bool fallback) const {
+    const toml::node* n = t.get(key);
+    if (!n) return fallback;
+    if (auto v = n->value<bool>()) return *v;
+    fail(n, field, "must be true or false");
+  }
 };
 
-using TechniqueParser = std::function<StaticCompressionSpec(const Ctx&, const toml::table&, const std::string&)>;
+/// Contact conductance W/(m^2 K).
+constexpr units::Dimension kConductance{{1, 0, -3, -1}};
 
-StaticCompressionSpec parse_static_compression(const Ctx& c, const toml::table& t, const std::string& f) {
-  c.check_keys(t, f + ".", {"type", "tool", "target", "force", "ramp", "hold", "steps", "hold_steps", "offset_x", "offset_y"});
+/// How a default is shown in listings: value_shown = (SI value - offset) / scale, then the unit.
+struct Shown {
+  const char* unit;   ///< unit as written in files
+  Real scale = 1.0;   ///< SI value of one shown unit
+  Real offset = 0.0;  ///< SI value of the shown zero (degC)
+};
+
+std::string show(Real v, const Shown& s) {
+  std::ostringstream o;
+  o << (v - s.offset) / s.scale;
+  if (*s.unit) o << ' ' << s.unit;
+  return o.str();
+}
+
+/// The keys of one Options type: how to read each and how to list it.
+template <class O>
+struct Keys {
+  /// Reads one key into the options.
+  using Reader = std::function<void(const Ctx&, const toml::table&, O&, const std::string& prefix)>;
+  std::vector<TechniqueKeyInfo> info;  ///< listing (defaults of O{})
+  std::vector<Reader> readers;         ///< readers in order
+  std::set<std::string> names;         ///< allowed keys
+
+  Keys& quantity(const char* key, Real O::*m, const units::Dimension& dim, const char* kind, Shown sh,
+                 const char* doc, bool required = false) {
+    info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc});
+    names.insert(key);
+    readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      o.*m = c.quantity(t, key, dim, p + "." + key, required ? std::nullopt : std::optional<Real>(o.*m));
+    });
+    return *this;
+  }
+  Keys& number(const char* key, Real O::*m, const char* doc) {
+    info.push_back({key, "number", show(O{}.*m, {""}), doc});
+    names.insert(key);
+    readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      o.*m = c.quantity(t, key, units::dimensionless, p + "." + key, o.*m);
+    });
+    return *this;
+  }
+  Keys& integer(const char* key, int O::*m, const char* doc) {
+    info.push_back({key, "integer", std::to_string(O{}.*m), doc});
+    names.insert(key);
+    readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      o.*m = c.integer(t, key, p + "." + key, o.*m);
+    });
+    return *this;
+  }
+  Keys& tool(const char* key, Footprint O::*m, const char* doc) {
+    info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc});
+    names.insert(key);
+    readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      if (const toml::node* n = t.get(key)) {
+        const std::string name = c.string(t, key, p + "." + key, "");
+        try {
+          o.*m = footprint_by_name(name, p + "." + key);
+        } catch (const InputError& e) {
+          c.fail(n, p + "." + key, e.message());
+        }
+      }
+    });
+    return *this;
+  }
+  /// `mu` (a number) or `lubrication` ("oil" or "dry"), not both.
+  Keys& friction(Real O::*m) {
+    info.push_back(
+        {"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)"});
+    info.push_back(
+        {"lubrication", "string", "-", "\"oil\" (mu = 0.08) or \"dry\" (mu = 0.36), instead of mu"});
+    names.insert("mu");
+    names.insert("lubrication");
+    readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      o.*m = c.quantity(t, "mu", units::dimensionless, p + ".mu", o.*m);
+      if (const toml::node* n = t.get("lubrication")) {
+        if (t.contains("mu")) c.fail(n, p + ".lubrication", "give either mu or lubrication, not both");
+        const std::string l = c.string(t, "lubrication", p + ".lubrication", "");
+        if (l == "oil")
+          o.*m = friction::oiled_skin;
+        else if (l == "dry")
+          o.*m = friction::dry_skin;
+        else
+          c.fail(n, p + ".lubrication", "unknown lubrication '" + l + "'; expected oil or dry");
+      }
+    });
+    return *this;
+  }
+  Keys& eta(Real O::*m) { return number("eta", m, "fraction of the friction heat entering the skin, 0..1"); }
+};
+
+/// One row of the name -> parser table.
+struct Entry {
+  std::string summary;                                  ///< one-line description
+  bool has_target = true;                               ///< needs `target`
+  std::function<std::vector<TechniqueKeyInfo>()> keys;  ///< listing
+  std::function<TechniqueOptions(const Ctx&, const toml::table&, const std::string&)> parse;  ///< reader
+};
+
+/// Reads an Options type with its key list; validates with the block's prefix and locates errors.
+template <class O>
+Entry entry(std::string summary, Keys<O> k, bool has_target = true) {
+  Entry e;
+  e.summary = std::move(summary);
+  e.has_target = has_target;
+  e.keys = [k, has_target] {
+    std::vector<TechniqueKeyInfo> out;
+    if (has_target)
+      out.push_back({"target", "region", "(needed)", "target region, e.g. erector_spinae_right"});
+    out.insert(out.end(), k.info.begin(), k.info.end());
+    return out;
+  };
+  e.parse = [k, has_target](const Ctx& c, const toml::table& t, const std::string& p) -> TechniqueOptions {
+    std::set<std::string> allowed = k.names;
+    allowed.insert("type");
+    if (has_target) allowed.insert("target");
+    c.check_keys(t, p + ".", allowed);
+    O o;
+    for (const auto& r : k.readers) r(c, t, o, p);
+    try {
+      o.validate(p);
+    } catch (const InputError& err) {
+      // Locate the offending key (the field is "<prefix>.<key>[.<sub>]").
+      std::string key = err.field().size() > p.size() + 1 ? err.field().substr(p.size() + 1) : "";
+      key = key.substr(0, key.find('.'));
+      const toml::node* n = key.empty() ? nullptr : t.get(key);
+      throw InputError(c.at(n ? n : &t), err.field(), err.message());
+    }
+    return o;
+  };
+  return e;
+}
+
+constexpr Shown N{"N"}, S{"s"}, Hz{"Hz"}, cm_s{"cm/s", 0.01}, mm{"mm", 1e-3}, cm{"cm", 0.01},
+    degC{"degC", 1.0, kCelsius}, W_m2K{"W/(m^2 K)"};
+
+/// The one name -> parser table of session items (techniques and rests).
+const std::map<std::string, Entry, std::less<>>& technique_table() {
+  using units::force, units::time, units::velocity, units::frequency, units::length, units::temperature;
+  static const std::map<std::string, Entry, std::less<>> table = [] {
+    std::map<std::string, Entry, std::less<>> t;
+    using SO = StrokingOptions;
+    t["stroking"] = entry<SO>(
+        "effleurage: long gliding strokes along the fibres, light to moderate force",
+        Keys<SO>{}
+            .tool("tool", &SO::tool, "contact shape")
+            .quantity("force", &SO::force, force, "force", N, "normal force")
+            .quantity("speed", &SO::speed, velocity, "speed", cm_s, "gliding speed")
+            .friction(&SO::mu)
+            .eta(&SO::eta)
+            .quantity("ramp", &SO::ramp, time, "time", S, "force ramp-in and ramp-out")
+            .quantity("duration", &SO::duration, time, "time", S, "total time")
+            .integer("lanes", &SO::lanes, "parallel strokes across the muscle")
+            .quantity("inset", &SO::inset, length, "length", cm, "margin of the path inside the region"));
+    using DO = DeepStrokingOptions;
+    t["deep_stroking"] = entry<DO>(
+        "deep tissue stroking: slow, strong strokes along the fibres",
+        Keys<DO>{}
+            .tool("tool", &DO::tool, "contact shape")
+            .quantity("force", &DO::force, force, "force", N, "normal force")
+            .quantity("speed", &DO::speed, velocity, "speed", cm_s, "gliding speed")
+            .friction(&DO::mu)
+            .eta(&DO::eta)
+            .quantity("ramp", &DO::ramp, time, "time", S, "force ramp-in and ramp-out")
+            .quantity("duration", &DO::duration, time, "time", S, "total time")
+            .integer("lanes", &DO::lanes, "parallel strokes across the muscle")
+            .quantity("inset", &DO::inset, length, "length", cm, "margin of the path inside the region"));
+    using KO = KneadingOptions;
+    t["kneading"] = entry<KO>(
+        "petrissage: the tool circles with a swinging force while gliding along the fibres",
+        Keys<KO>{}
+            .tool("tool", &KO::tool, "contact shape")
+            .quantity("force", &KO::force, force, "force", N, "mean normal force")
+            .number("modulation", &KO::modulation, "force swing F (1 + m sin(2 pi f t)), 0..1")
+            .quantity("frequency", &KO::frequency, frequency, "frequency", Hz, "circles per second")
+            .quantity("radius", &KO::radius, length, "length", cm, "radius of the circles")
+            .quantity("glide_speed", &KO::glide_speed, velocity, "speed", cm_s, "travel of the circle centre")
+            .friction(&KO::mu)
+            .eta(&KO::eta)
+            .quantity("ramp", &KO::ramp, time, "time", S, "force ramp-in and ramp-out")
+            .quantity("duration", &KO::duration, time, "time", S, "total time")
+            .quantity("inset", &KO::inset, length, "length", cm, "margin of the circles inside the region"));
+    using PO = PercussionOptions;
+    t["percussion"] = entry<PO>(
+        "tapotement: half-sine force pulses at a tapping rate",
+        Keys<PO>{}
+            .tool("tool", &PO::tool, "contact shape")
+            .quantity("peak_force", &PO::peak_force, force, "force", N, "peak force of a tap")
+            .quantity("frequency", &PO::frequency, frequency, "frequency", Hz, "taps per second (1-20 Hz)")
+            .number("contact_fraction", &PO::contact_fraction, "fraction of each period in contact, (0, 1]")
+            .quantity("glide_speed", &PO::glide_speed, velocity, "speed", cm_s, "travel along the fibres")
+            .friction(&PO::mu)
+            .eta(&PO::eta)
+            .quantity("duration", &PO::duration, time, "time", S, "total time")
+            .quantity("inset", &PO::inset, length, "length", cm, "margin of the path inside the region"));
+    using MO = MassageGunOptions;
+    t["massage_gun"] = entry<MO>(
+        "percussion massage gun: depth-controlled strokes at 20-53 Hz, gliding along the fibres",
+        Keys<MO>{}
+            .tool("head", &MO::head, "attachment: gun_ball, gun_flat or gun_bullet")
+            .quantity("frequency", &MO::frequency, frequency, "frequency", Hz, "stroke rate (20-53 Hz)")
+            .quantity("stroke", &MO::stroke, length, "length", mm, "peak-to-peak head travel")
+            .quantity("preload_depth", &MO::preload_depth, length, "length", mm,
+                      "indentation at the retracted end")
+            .quantity("stall_force", &MO::stall_force, force, "force", N,
+                      "largest force before the motor stalls")
+            .quantity("glide_speed", &MO::glide_speed, velocity, "speed", cm_s, "travel along the fibres")
+            .friction(&MO::mu)
+            .eta(&MO::eta)
+            .quantity("duration", &MO::duration, time, "time", S, "total time")
+            .quantity("inset", &MO::inset, length, "length", cm, "margin of the path inside the region"));
+    using TO = TransverseFrictionOptions;
+    t["transverse_friction"] = entry<TO>(
+        "cross-fibre friction (Cyriax): the thumb oscillates across the fibres",
+        Keys<TO>{}
+            .tool("tool", &TO::tool, "contact shape")
+            .quantity("force", &TO::force, force, "force", N, "normal force")
+            .quantity("frequency", &TO::frequency, frequency, "frequency", Hz,
+                      "back-and-forth cycles per second")
+            .quantity("amplitude", &TO::amplitude, length, "length", mm, "half the cross-fibre excursion")
+            .quantity("offset_along", &TO::offset_along, length, "length", cm, "position along the fibres")
+            .friction(&TO::mu)
+            .eta(&TO::eta)
+            .quantity("ramp", &TO::ramp, time, "time", S, "force ramp-in and ramp-out")
+            .quantity("duration", &TO::duration, time, "time", S, "total time")
+            .quantity("inset", &TO::inset, length, "length", cm, "margin of the stroke inside the region"));
+    using CO = StaticCompressionOptions;
+    t["static_compression"] =
+        entry<CO>("trigger-point pressure: ramp to a force, hold, release (tool at rest)",
+                  Keys<CO>{}
+                      .tool("tool", &CO::tool, "contact shape")
+                      .quantity("force", &CO::force, force, "force", N, "hold force")
+                      .quantity("ramp", &CO::ramp, time, "time", S, "ramp from 0 to the force")
+                      .quantity("hold", &CO::hold, time, "time", S, "hold time")
+                      .quantity("release", &CO::release, time, "time", S, "release from the force to 0")
+                      .quantity("offset_along", &CO::offset_along, length, "length", cm,
+                                "contact point along the fibres")
+                      .quantity("offset_across", &CO::offset_across, length, "length", cm,
+                                "contact point across the fibres"));
+    using VO = VibrationOptions;
+    t["vibration"] = entry<VO>(
+        "vibration: small oscillating force with the palm",
+        Keys<VO>{}
+            .tool("tool", &VO::tool, "contact shape")
+            .quantity("mean_force", &VO::mean_force, force, "force", N, "mean normal force")
+            .quantity("amplitude", &VO::amplitude, force, "force", N, "force amplitude (<= mean_force)")
+            .quantity("frequency", &VO::frequency, frequency, "frequency", Hz,
+                      "vibration frequency (1-100 Hz)")
+            .quantity("glide_speed", &VO::glide_speed, velocity, "speed", cm_s, "travel along the fibres")
+            .friction(&VO::mu)
+            .eta(&VO::eta)
+            .quantity("ramp", &VO::ramp, time, "time", S, "ramp-in and ramp-out of the mean force")
+            .quantity("duration", &VO::duration, time, "time", S, "total time")
+            .quantity("inset", &VO::inset, length, "length", cm, "margin of the path inside the region"));
+    using HO = HeatPackOptions;
+    t["heat_pack"] = entry<HO>(
+        "heat pack: a resting warm pad (thermal only unless force > 0)",
+        Keys<HO>{}
+            .tool("pack", &HO::pack, "contact shape")
+            .quantity("temperature", &HO::temperature, temperature, "temperature", degC, "pad temperature")
+            .quantity("heat_transfer", &HO::heat_transfer, kConductance, "conductance", W_m2K,
+                      "contact conductance pad/skin")
+            .quantity("force", &HO::force, force, "force", N, "pad weight or light pressure")
+            .quantity("duration", &HO::duration, time, "time", S, "application time")
+            .quantity("offset_along", &HO::offset_along, length, "length", cm, "pad centre along the fibres")
+            .quantity("offset_across", &HO::offset_across, length, "length", cm,
+                      "pad centre across the fibres"));
+    using SO2 = HotStoneOptions;
+    t["hot_stone"] = entry<SO2>(
+        "hot stone: a heated stone glides along the fibres (placed when speed = 0)",
+        Keys<SO2>{}
+            .tool("stone", &SO2::stone, "contact shape")
+            .quantity("temperature", &SO2::temperature, temperature, "temperature", degC, "stone temperature")
+            .quantity("heat_transfer", &SO2::heat_transfer, kConductance, "conductance", W_m2K,
+                      "contact conductance stone/skin")
+            .quantity("cooling_time", &SO2::cooling_time, time, "time", S,
+                      "cooling time constant (0: constant)")
+            .quantity("force", &SO2::force, force, "force", N, "normal force")
+            .quantity("speed", &SO2::speed, velocity, "speed", cm_s, "gliding speed (0: placed stone)")
+            .friction(&SO2::mu)
+            .eta(&SO2::eta)
+            .quantity("ramp", &SO2::ramp, time, "time", S, "force ramp-in and ramp-out")
+            .quantity("duration", &SO2::duration, time, "time", S, "total time")
+            .quantity("inset", &SO2::inset, length, "length", cm, "margin of the path inside the region"));
+    t["rest"] = entry<RestOptions>(
+        "rest: no tool on the skin",
+        Keys<RestOptions>{}.quantity("duration", &RestOptions::duration, time, "time", S, "rest time", true),
+        false);
+    return t;
+  }();
+  return table;
+}
+
+/// Version-1 static compression (files without a [session] table).
+StaticCompressionSpec parse_static_compression_v1(const Ctx& c, const toml::table& t, const std::string& f) {
+  c.check_keys(
+      t, f + ".",
+      {"type", "tool", "target", "force", "ramp", "hold", "steps", "hold_steps", "offset_x", "offset_y"},
+      " (a version-1 file; add a [session] table for the version-2 keys)");
   StaticCompressionSpec s;
   s.where = c.at(&t);
-  s.tool = footprint_by_name(c.string(t, "tool", f + ".tool", "palm"), f + ".tool");
+  if (const toml::node* n = t.get("tool")) {
+    try {
+      s.tool = footprint_by_name(c.string(t, "tool", f + ".tool", "palm"), f + ".tool");
+    } catch (const InputError& e) {
+      c.fail(n, f + ".tool", e.message());
+    }
+  }
   s.target = c.string(t, "target", f + ".target", "", true);
   s.force = c.quantity(t, "force", units::force, f + ".force", std::nullopt);
-  if (!(s.force > 0)) c.fail(t.get("force"), f + ".force", "must be positive, got " + std::to_string(s.force) + " N");
+  if (!(s.force > 0))
+    c.fail(t.get("force"), f + ".force", "must be positive, got " + std::to_string(s.force) + " N");
   s.ramp = c.quantity(t, "ramp", units::time, f + ".ramp", 2.0);
   s.hold = c.quantity(t, "hold", units::time, f + ".hold", 0.0);
   if (!(s.ramp > 0)) c.fail(t.get("ramp"), f + ".ramp", "must be positive");
@@ -103,14 +420,6 @@ StaticCompressionSpec parse_static_compression(const Ctx& c, const toml::table& 
   return s;
 }
 
-/// The one name -> parser table of techniques.
-const std::map<std::string, TechniqueParser, std::less<>>& technique_table() {
-  static const std::map<std::string, TechniqueParser, std::less<>> t = {
-      {"static_compression", parse_static_compression},
-  };
-  return t;
-}
-
 }  // namespace
 
 std::vector<std::string> technique_names() {
@@ -119,11 +428,19 @@ std::vector<std::string> technique_names() {
   return out;
 }
 
+std::vector<TechniqueInfo> technique_catalogue() {
+  std::vector<TechniqueInfo> out;
+  for (const auto& [k, v] : technique_table()) out.push_back({k, v.summary, v.keys()});
+  return out;
+}
+
 Footprint footprint_by_name(std::string_view name, std::string_view field) {
   static const std::map<std::string, Footprint (*)(), std::less<>> tools = {
-      {"thumb", Footprint::thumb},       {"palm", Footprint::palm},         {"forearm", Footprint::forearm},
-      {"fist", Footprint::fist},         {"gun_ball", Footprint::gun_ball}, {"gun_flat", Footprint::gun_flat},
-      {"gun_bullet", Footprint::gun_bullet}, {"stone", Footprint::stone}};
+      {"thumb", Footprint::thumb},           {"palm", Footprint::palm},
+      {"forearm", Footprint::forearm},       {"fist", Footprint::fist},
+      {"gun_ball", Footprint::gun_ball},     {"gun_flat", Footprint::gun_flat},
+      {"gun_bullet", Footprint::gun_bullet}, {"stone", Footprint::stone},
+      {"hand_edge", Footprint::hand_edge},   {"heat_pack", Footprint::heat_pack}};
   if (auto it = tools.find(name); it != tools.end()) return it->second();
   std::string list;
   for (const auto& [k, v] : tools) list += (list.empty() ? "" : ", ") + k;
@@ -136,18 +453,19 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     root = toml::parse(text, label);
   } catch (const toml::parse_error& e) {
     const auto& s = e.source();
-    throw InputError(SourceLocation{label, static_cast<int>(s.begin.line), static_cast<int>(s.begin.column)}, "",
-                     std::string(e.description()));
+    throw InputError(SourceLocation{label, static_cast<int>(s.begin.line), static_cast<int>(s.begin.column)},
+                     "", std::string(e.description()));
   }
   const Ctx c{label};
-  c.check_keys(root, "", {"model", "run", "technique"});
+  c.check_keys(root, "", {"model", "run", "session", "technique"});
   SessionSpec spec;
   spec.source = label;
   spec.text = std::string(text);
   if (const auto* m = root.get_as<toml::table>("model")) {
     c.check_keys(*m, "model.", {"resolution", "mesh", "mesh_units", "fixed"});
     spec.model.resolution = c.string(*m, "resolution", "model.resolution", "default");
-    if (spec.model.resolution != "coarse" && spec.model.resolution != "default" && spec.model.resolution != "fine")
+    if (spec.model.resolution != "coarse" && spec.model.resolution != "default" &&
+        spec.model.resolution != "fine")
       c.fail(m->get("resolution"), "model.resolution",
              "unknown resolution '" + spec.model.resolution + "'; expected coarse, default or fine");
     spec.model.mesh_file = c.string(*m, "mesh", "model.mesh", "");
@@ -160,40 +478,97 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     if (const auto* fx = m->get_as<toml::array>("fixed")) {
       spec.model.fixed_sets.clear();
       for (const auto& v : *fx) {
-        if (auto s = v.value<std::string>()) spec.model.fixed_sets.push_back(*s);
-        else c.fail(&v, "model.fixed", "must be a list of node-set names");
+        if (auto s = v.value<std::string>())
+          spec.model.fixed_sets.push_back(*s);
+        else
+          c.fail(&v, "model.fixed", "must be a list of node-set names");
       }
     }
   }
   if (const auto* r = root.get_as<toml::table>("run")) {
-    c.check_keys(*r, "run.", {"threads", "linear_solver"});
-    spec.run.threads = c.integer(*r, "threads", "run.threads", 0);
-    if (spec.run.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
+    c.check_keys(*r, "run.",
+                 {"threads", "linear_solver", "dt_thermal", "series_every", "fields_every", "air_temperature",
+                  "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
+                  "jumped_cycles", "depth_stiffness", "newton_tolerance", "tangent_reuse", "extrapolate"});
+    RunSpec& rs = spec.run;
+    rs.threads = c.integer(*r, "threads", "run.threads", 0);
+    if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
     const std::string ls = c.string(*r, "linear_solver", "run.linear_solver", "automatic");
     try {
-      spec.run.linear_solver = parse_linear_solver_kind(ls);
+      rs.linear_solver = parse_linear_solver_kind(ls);
     } catch (const InputError& e) {
       c.fail(r->get("linear_solver"), "run.linear_solver", e.message());
     }
+    auto positive = [&](const char* key, const units::Dimension& dim, Real& v, bool allow_zero) {
+      v = c.quantity(*r, key, dim, std::string("run.") + key, v);
+      if (!(allow_zero ? v >= 0 : v > 0) || !std::isfinite(v))
+        c.fail(r->get(key), std::string("run.") + key,
+               allow_zero ? "must not be negative" : "must be positive");
+    };
+    positive("dt_thermal", units::time, rs.dt_thermal, false);
+    positive("series_every", units::time, rs.series_every, true);
+    positive("fields_every", units::time, rs.fields_every, true);
+    positive("air_temperature", units::temperature, rs.air_temperature, false);
+    positive("skin_heat_transfer", kConductance, rs.skin_heat_transfer, true);
+    positive("core_temperature", units::temperature, rs.core_temperature, false);
+    positive("depth_stiffness", units::force / units::length, rs.depth_stiffness, false);
+    rs.newton_tolerance =
+        c.quantity(*r, "newton_tolerance", units::dimensionless, "run.newton_tolerance", rs.newton_tolerance);
+    if (!(rs.newton_tolerance > 0 && rs.newton_tolerance < 1))
+      c.fail(r->get("newton_tolerance"), "run.newton_tolerance", "must lie in (0, 1)");
+    rs.tangent_reuse = c.integer(*r, "tangent_reuse", "run.tangent_reuse", rs.tangent_reuse);
+    if (rs.tangent_reuse < 0) c.fail(r->get("tangent_reuse"), "run.tangent_reuse", "must not be negative");
+    rs.extrapolate = c.boolean(*r, "extrapolate", "run.extrapolate", rs.extrapolate);
+    rs.cycle_averaging = c.boolean(*r, "cycle_averaging", "run.cycle_averaging", rs.cycle_averaging);
+    rs.resolved_cycles = c.integer(*r, "resolved_cycles", "run.resolved_cycles", rs.resolved_cycles);
+    if (rs.resolved_cycles < 1)
+      c.fail(r->get("resolved_cycles"), "run.resolved_cycles", "must be at least 1");
+    rs.jumped_cycles = c.integer(*r, "jumped_cycles", "run.jumped_cycles", rs.jumped_cycles);
+    if (rs.jumped_cycles < 0) c.fail(r->get("jumped_cycles"), "run.jumped_cycles", "must not be negative");
   }
-  if (const auto* arr = root.get_as<toml::array>("technique")) {
-    int i = 0;
-    for (const auto& node : *arr) {
-      const std::string f = "technique[" + std::to_string(i++) + "]";
-      const auto* t = node.as_table();
-      if (!t) c.fail(&node, f, "must be a table ([[technique]])");
-      const std::string type = c.string(*t, "type", f + ".type", "", true);
-      const auto& table = technique_table();
-      auto it = table.find(type);
-      if (it == table.end()) {
-        std::string list;
-        for (const auto& [k, v] : table) list += (list.empty() ? "" : ", ") + k;
-        c.fail(t->get("type"), f + ".type", "unknown technique '" + type + "'; known techniques: " + list);
-      }
-      spec.techniques.push_back(it->second(c, *t, f));
-    }
-  } else if (root.contains("technique")) {
+  const auto* session = root.get_as<toml::table>("session");
+  if (!session && root.contains("session"))
+    c.fail(root.get("session"), "session", "must be a table ([session])");
+  if (session) {
+    c.check_keys(*session, "session.", {"follow_up", "version"});
+    spec.follow_up = c.quantity(*session, "follow_up", units::time, "session.follow_up", 0.0);
+    if (spec.follow_up < 0) c.fail(session->get("follow_up"), "session.follow_up", "must not be negative");
+    if (const toml::node* v = session->get("version"); v && v->value<int64_t>().value_or(0) != 2)
+      c.fail(v, "session.version", "only version 2 is known (version-1 files have no [session] table)");
+  }
+  const auto* arr = root.get_as<toml::array>("technique");
+  if (!arr && root.contains("technique"))
     c.fail(root.get("technique"), "technique", "must be an array of tables ([[technique]])");
+  if (!arr) return spec;
+  const auto& table = technique_table();
+  // Version 1: no [session] table and only static_compression blocks.
+  bool v1 = !session;
+  for (const auto& node : *arr)
+    if (const auto* t = node.as_table(); t && t->get("type") && t->get("type")->value<std::string>() &&
+                                         *t->get("type")->value<std::string>() != "static_compression")
+      v1 = false;
+  int i = 0;
+  for (const auto& node : *arr) {
+    const std::string f = "technique[" + std::to_string(i++) + "]";
+    const auto* t = node.as_table();
+    if (!t) c.fail(&node, f, "must be a table ([[technique]])");
+    const std::string type = c.string(*t, "type", f + ".type", "", true);
+    auto it = table.find(type);
+    if (it == table.end()) {
+      std::string list;
+      for (const auto& [k, v] : table) list += (list.empty() ? "" : ", ") + k;
+      c.fail(t->get("type"), f + ".type", "unknown technique '" + type + "'; known techniques: " + list);
+    }
+    if (v1) {
+      spec.techniques.push_back(parse_static_compression_v1(c, *t, f));
+      continue;
+    }
+    TechniqueSpec item;
+    item.type = type;
+    item.where = c.at(t);
+    item.options = it->second.parse(c, *t, f);
+    if (it->second.has_target) item.target = c.string(*t, "target", f + ".target", "", true);
+    spec.protocol.push_back(std::move(item));
   }
   return spec;
 }

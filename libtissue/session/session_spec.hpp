@@ -3,31 +3,47 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/types.hpp"
 #include "libtissue/linalg/linear_solver_options.hpp"
 #include "libtissue/loading/footprint.hpp"
+#include "libtissue/technique/techniques.hpp"
 
 namespace tissue {
 
 /// Which model to build: the generated lumbar-hip model at a resolution, or a Gmsh mesh.
 struct ModelSpec {
-  std::string resolution = "default";  ///< "coarse", "default" or "fine" (generated model)
-  std::string mesh_file;               ///< optional Gmsh .msh path; empty = generated model
-  Real mesh_length_scale = 1.0;        ///< factor from mesh units to metres (1e-3 for mm)
+  std::string resolution = "default";                  ///< "coarse", "default" or "fine" (generated model)
+  std::string mesh_file;                               ///< optional Gmsh .msh path; empty = generated model
+  Real mesh_length_scale = 1.0;                        ///< factor from mesh units to metres (1e-3 for mm)
   std::vector<std::string> fixed_sets = {"bone_all"};  ///< node sets fixed to bone
 };
 
-/// Numerical settings of a run.
+/// Numerical and environmental settings of a run ([run] table).
 struct RunSpec {
-  int threads = 0;                      ///< element-loop threads (0 = all hardware threads)
+  int threads = 0;  ///< element-loop threads (0 = all hardware threads)
   LinearSolverKind linear_solver = LinearSolverKind::automatic;  ///< linear solver
+  Real dt_thermal = 1.0;                   ///< macro (thermal) step [s]; shorter where an item ends sooner
+  Real series_every = 1.0;                 ///< interval of the /series rows [s] (0: every macro step)
+  Real fields_every = 30.0;                ///< interval of the /fields snapshots [s] (0: only at the end)
+  Real air_temperature = kCelsius + 22.0;  ///< room air over the skin [K]
+  Real skin_heat_transfer = 5.0;  ///< skin-to-air convection coefficient [W/m^2/K] (natural convection)
+  Real core_temperature = kCelsius + 37.0;  ///< temperature held on the bone (fixed) node sets [K]
+  bool cycle_averaging = true;   ///< cycle jumping for periodic techniques (off: every cycle resolved)
+  int resolved_cycles = 3;       ///< K: cycles resolved per cycle-jump window (>= 1)
+  int jumped_cycles = 0;         ///< M: cycles jumped per window (0: fill the window up to dt_thermal)
+  Real depth_stiffness = 1e5;    ///< drive stiffness of depth-controlled tools [N/m]
+  Real newton_tolerance = 1e-6;  ///< relative residual tolerance of the mechanical Newton solves [-]
+  int tangent_reuse = 2;         ///< Newton iterations that may reuse a factorisation (0: exact Newton)
+  bool extrapolate = false;  ///< start each substep from the linear extrapolation of u (faster, less robust)
 };
 
-/// Static compression / trigger-point pressure: the tool presses with a force ramped from 0 to
-/// `force` in `steps` quasi-static steps, then holds for `hold`.
+/// Static compression as written in version-1 session files (and the Python API): the tool presses
+/// with a force ramped from 0 to `force` in `steps` quasi-static steps, then holds for `hold`; the
+/// tool stays on at the end (no release).
 struct StaticCompressionSpec {
   Footprint tool = Footprint::palm();  ///< contact footprint
   std::string target;                  ///< target region name (the tool is centred over it)
@@ -40,13 +56,44 @@ struct StaticCompressionSpec {
   SourceLocation where;                ///< where it was defined (for error messages)
 };
 
-/// A whole session: model, run settings and the ordered techniques.
+/// A rest between techniques: no tool on the skin for `duration`.
+struct RestOptions {
+  Real duration = 30.0;  ///< rest time [s]
+  /// Throws InputError("<prefix>.duration") unless duration > 0.
+  void validate(std::string_view prefix = "rest") const;
+};
+
+/// Options of any item of a version-2 protocol (the alternative says which technique or a rest).
+using TechniqueOptions =
+    std::variant<RestOptions, StrokingOptions, DeepStrokingOptions, KneadingOptions, PercussionOptions,
+                 MassageGunOptions, TransverseFrictionOptions, StaticCompressionOptions, VibrationOptions,
+                 HeatPackOptions, HotStoneOptions, StaticCompressionSpec>;
+
+/// One item of a version-2 session: a technique over a target region, or a rest.
+struct TechniqueSpec {
+  std::string type;          ///< technique key ("stroking", ...) or "rest"
+  std::string target;        ///< target region name ("" for rests)
+  TechniqueOptions options;  ///< the technique's options (SI units)
+  SourceLocation where;      ///< where it was defined (for error messages)
+  /// Duration of the item [s].
+  Real duration() const;
+  /// Throws InputError("<prefix>.<field>") for invalid options (Options::validate).
+  void validate(std::string_view prefix) const;
+};
+
+/// A whole session: model, run settings, the ordered items and the follow-up.
 struct SessionSpec {
-  std::string source = "<api>";                 ///< file path or "<api>"
-  std::string text;                             ///< the session file's text (stored in results)
-  ModelSpec model;                              ///< model to build
-  RunSpec run;                                  ///< numerical settings
-  std::vector<StaticCompressionSpec> techniques;  ///< techniques in order
+  std::string source = "<api>";                   ///< file path or "<api>"
+  std::string text;                               ///< the session file's text (stored in results)
+  ModelSpec model;                                ///< model to build
+  RunSpec run;                                    ///< numerical settings
+  std::vector<StaticCompressionSpec> techniques;  ///< version-1 presses, run first, in order
+  std::vector<TechniqueSpec> protocol;            ///< version-2 techniques and rests, in order
+  Real follow_up = 0;                             ///< recovery time after the last item [s]
+  /// Every item in run order: the version-1 presses first, then the protocol.
+  std::vector<TechniqueSpec> items() const;
+  /// Total simulated time [s].
+  Real duration() const;
 };
 
 }  // namespace tissue

@@ -918,7 +918,7 @@ class SeriesValue:
     """
     def __init__(self, group: str, name: str, value: typing.SupportsFloat | typing.SupportsIndex, units: str) -> None:
         """
-        e.g. SeriesValue('erector_spinae_right', 'pressure_max', 1200.0, 'Pa').
+        e.g. SeriesValue('erector_spinae_right', 'peak_pressure', 1200.0, 'Pa').
         """
     def __repr__(self) -> str:
         ...

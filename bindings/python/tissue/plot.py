@@ -110,7 +110,7 @@ def series(source, name: str, groups: Optional[Sequence[str]] = None, ax=None, s
     """Plots one quantity over time for several series groups (regions), shading technique periods.
 
     source:     Results, results path, ResultsReader or MemorySink.
-    name:       quantity, e.g. "displacement_max", "pressure_max", "tool_force".
+    name:       quantity, e.g. "displacement_max", "peak_pressure", "tool_force".
     groups:     groups to draw (default: every group that recorded `name`).
     scale:      factor applied to the values (e.g. 1e3 for mm); `unit_label` then names the unit.
     """

@@ -1,8 +1,11 @@
-// Session files, tissue tables, and an end-to-end run on the coarse default model.
+// Session files (v1 and v2), tissue tables, the technique listing, and session runs: the v1 palm press
+// and a v2 protocol on the coarse model, and cycle averaging against a fully resolved run.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <sstream>
 
 #include "libtissue/io/memory_sink.hpp"
+#include "libtissue/mesh/box_mesh.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
@@ -44,20 +47,25 @@ TEST_CASE("Bad session files give errors naming file, line and field", "[session
   };
   fails_with("[[technique]]\ntype = \"knitting\"\ntarget = \"x\"\n",
              "bad.toml:2:8: technique[0].type: unknown technique 'knitting'");
-  fails_with("[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"-30 N\"\n",
-             "bad.toml:4:9: technique[0].force: must be positive");
-  fails_with("[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"30 furlongs\"\n",
-             "technique[0].force: unknown unit 'furlongs'");
+  fails_with(
+      "[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"-30 N\"\n",
+      "bad.toml:4:9: technique[0].force: must be positive");
+  fails_with(
+      "[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"30 "
+      "furlongs\"\n",
+      "technique[0].force: unknown unit 'furlongs'");
   fails_with("[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = 30\n",
              "technique[0].force: needs a unit");
-  fails_with("[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"3 m/s\"\n",
-             "expected a force (N)");
+  fails_with(
+      "[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\nforce = \"3 m/s\"\n",
+      "expected a force (N)");
   fails_with("[[technique]]\ntype = \"static_compression\"\ntarget = \"erector_spinae_right\"\n",
              "technique[0].force: missing required field");
   fails_with("[model]\nresolutoin = \"coarse\"\n", "bad.toml:2:1: model.resolutoin: unknown field");
   fails_with("[model]\nresolution = \"huge\"\n", "model.resolution: unknown resolution 'huge'");
-  fails_with("[[technique]]\ntype = \"static_compression\"\ntool = \"elbow\"\ntarget = \"x\"\nforce = \"1 N\"\n",
-             "unknown tool 'elbow'");
+  fails_with(
+      "[[technique]]\ntype = \"static_compression\"\ntool = \"elbow\"\ntarget = \"x\"\nforce = \"1 N\"\n",
+      "unknown tool 'elbow'");
   fails_with("[run]\nthreads = \"two\"\n", "run.threads: must be an integer");
   fails_with("[model\n", "bad.toml:1:");
 }
@@ -84,10 +92,12 @@ TEST_CASE("The default tissue tables load with sources in SI units", "[session][
   CHECK(lib.for_region(es).name == "muscle");
   CHECK_THROWS_WITH(lib.tissue("bone"), Catch::Contains("unknown tissue 'bone'"));
   TissueLibrary bad;
-  CHECK_THROWS_WITH(bad.add_toml("tissue = \"x\"\n[hyperelastic]\nlaw = \"neo_hookean\"\nmu = { value = -3, unit = \"Pa\" }\n"
-                                 "kappa = { value = 300, unit = \"Pa\" }\n[thermal_shift]\n[bioheat]\n",
-                                 "x.toml"),
-                    Catch::Contains("x.mu"));
+  CHECK_THROWS_WITH(
+      bad.add_toml(
+          "tissue = \"x\"\n[hyperelastic]\nlaw = \"neo_hookean\"\nmu = { value = -3, unit = \"Pa\" }\n"
+          "kappa = { value = 300, unit = \"Pa\" }\n[thermal_shift]\n[bioheat]\n",
+          "x.toml"),
+      Catch::Contains("x.mu"));
 }
 
 TEST_CASE("A palm press on the coarse model: force balance, locality and results", "[session][integration]") {
@@ -105,12 +115,467 @@ TEST_CASE("A palm press on the coarse model: force balance, locality and results
     return RegionPeaks{};
   };
   CHECK(peak("erector_spinae_right").peak_displacement > 5 * peak("erector_spinae_left").peak_displacement);
-  CHECK(peak("erector_spinae_right").peak_pressure > 1e3);                     // kPa range under 40 N
-  CHECK(peak("erector_spinae_right").peak_displacement < 0.02);                // below 2 cm
-  CHECK(r.peak_contact_pressure > 40.0 / Footprint::palm().area());           // above the mean pressure
+  CHECK(peak("erector_spinae_right").peak_pressure > 1e3);           // kPa range under 40 N
+  CHECK(peak("erector_spinae_right").peak_displacement < 0.02);      // below 2 cm
+  CHECK(r.peak_contact_pressure > 40.0 / Footprint::palm().area());  // above the mean pressure
   // the results hold the mesh, fields and series
   REQUIRE(sink.mesh().has_value());
   CHECK(sink.find_field("displacement", 0) != nullptr);
   const auto& force = sink.series("session", "tool_force");
   CHECK(force.back() == Approx(40.0));
+}
+
+namespace {
+const char* kAll = R"TOML(# every item type
+[session]
+follow_up = "10 min"
+
+[run]
+dt_thermal = "0.5 s"
+series_every = "2 s"
+fields_every = "1 min"
+air_temperature = "20 degC"
+skin_heat_transfer = "8 W/(m^2 K)"
+cycle_averaging = false
+resolved_cycles = 2
+jumped_cycles = 10
+
+[[technique]]
+type = "stroking"
+target = "erector_spinae_right"
+tool = "palm"
+force = "25 N"
+speed = "5 cm/s"
+lubrication = "dry"
+duration = "2 min"
+lanes = 2
+inset = "5 mm"
+
+[[technique]]
+type = "deep_stroking"
+target = "erector_spinae_left"
+tool = "thumb"
+force = "6 kg*m/s^2"
+speed = "1.5 cm/s"
+mu = 0.1
+ramp = "3 s"
+duration = "1 min"
+
+[[technique]]
+type = "kneading"
+target = "gluteus_medius_right"
+force = "30 N"
+modulation = 0.4
+frequency = "0.5 Hz"
+radius = "12 mm"
+glide_speed = "1 cm/s"
+duration = "90 s"
+
+[[technique]]
+type = "percussion"
+target = "gluteus_medius_left"
+tool = "hand_edge"
+peak_force = "25 N"
+frequency = "8 Hz"
+contact_fraction = 0.25
+duration = "20 s"
+
+[[technique]]
+type = "rest"
+duration = "30 s"
+
+[[technique]]
+type = "massage_gun"
+target = "gluteus_medius_left"
+head = "gun_flat"
+frequency = "40 Hz"
+stroke = "12 mm"
+preload_depth = "2 mm"
+stall_force = "100 N"
+glide_speed = "2.5 cm/s"
+duration = "2 min"
+
+[[technique]]
+type = "transverse_friction"
+target = "erector_spinae_right"
+force = "20 N"
+frequency = "2 Hz"
+amplitude = "6 mm"
+offset_along = "1 cm"
+duration = "1 min"
+
+[[technique]]
+type = "static_compression"
+target = "gluteus_medius_right"
+tool = "thumb"
+force = "30 N"
+ramp = "5 s"
+hold = "45 s"
+release = "4 s"
+offset_across = "-5 mm"
+
+[[technique]]
+type = "vibration"
+target = "erector_spinae_left"
+mean_force = "15 N"
+amplitude = "4 N"
+frequency = "25 Hz"
+duration = "30 s"
+
+[[technique]]
+type = "heat_pack"
+target = "erector_spinae_right"
+temperature = "42 degC"
+heat_transfer = "100 W/(m^2 K)"
+duration = "15 min"
+
+[[technique]]
+type = "hot_stone"
+target = "gluteus_medius_right"
+temperature = "50 degC"
+heat_transfer = "500 W/(m^2 K)"
+cooling_time = "5 min"
+speed = "0 cm/s"
+duration = "2 min"
+)TOML";
+
+template <class O>
+const O& options(const SessionSpec& s, size_t i) {
+  REQUIRE(i < s.protocol.size());
+  REQUIRE(std::holds_alternative<O>(s.protocol[i].options));
+  return std::get<O>(s.protocol[i].options);
+}
+}  // namespace
+
+TEST_CASE("Version-2 session files: every technique's keys in SI units", "[session][v2]") {
+  const SessionSpec s = parse_session(kAll, "all.toml");
+  CHECK(s.techniques.empty());
+  REQUIRE(s.protocol.size() == 11);
+  CHECK(s.follow_up == Approx(600));
+  CHECK(s.run.dt_thermal == Approx(0.5));
+  CHECK(s.run.series_every == Approx(2));
+  CHECK(s.run.fields_every == Approx(60));
+  CHECK(s.run.air_temperature == Approx(293.15));
+  CHECK(s.run.skin_heat_transfer == Approx(8));
+  CHECK_FALSE(s.run.cycle_averaging);
+  CHECK(s.run.resolved_cycles == 2);
+  CHECK(s.run.jumped_cycles == 10);
+
+  const auto& st = options<StrokingOptions>(s, 0);
+  CHECK(s.protocol[0].target == "erector_spinae_right");
+  CHECK(s.protocol[0].where.line == 15);
+  CHECK(st.force == Approx(25));
+  CHECK(st.speed == Approx(0.05));
+  CHECK(st.mu == Approx(friction::dry_skin));
+  CHECK(st.duration == Approx(120));
+  CHECK(st.lanes == 2);
+  CHECK(st.inset == Approx(0.005));
+  const auto& ds = options<DeepStrokingOptions>(s, 1);
+  CHECK(ds.tool.name == "thumb");
+  CHECK(ds.force == Approx(6));
+  CHECK(ds.speed == Approx(0.015));
+  CHECK(ds.mu == Approx(0.1));
+  CHECK(ds.ramp == Approx(3));
+  const auto& kn = options<KneadingOptions>(s, 2);
+  CHECK(kn.modulation == Approx(0.4));
+  CHECK(kn.frequency == Approx(0.5));
+  CHECK(kn.radius == Approx(0.012));
+  CHECK(kn.glide_speed == Approx(0.01));
+  const auto& pc = options<PercussionOptions>(s, 3);
+  CHECK(pc.tool.name == "hand_edge");
+  CHECK(pc.peak_force == Approx(25));
+  CHECK(pc.frequency == Approx(8));
+  CHECK(pc.contact_fraction == Approx(0.25));
+  CHECK(s.protocol[4].type == "rest");
+  CHECK(s.protocol[4].target.empty());
+  CHECK(s.protocol[4].duration() == Approx(30));
+  const auto& mg = options<MassageGunOptions>(s, 5);
+  CHECK(mg.head.name == "gun_flat");
+  CHECK(mg.frequency == Approx(40));
+  CHECK(mg.stroke == Approx(0.012));
+  CHECK(mg.preload_depth == Approx(0.002));
+  CHECK(mg.stall_force == Approx(100));
+  CHECK(mg.glide_speed == Approx(0.025));
+  const auto& tf = options<TransverseFrictionOptions>(s, 6);
+  CHECK(tf.amplitude == Approx(0.006));
+  CHECK(tf.offset_along == Approx(0.01));
+  CHECK(tf.frequency == Approx(2));
+  const auto& sc = options<StaticCompressionOptions>(s, 7);
+  CHECK(sc.hold == Approx(45));
+  CHECK(sc.release == Approx(4));
+  CHECK(sc.offset_across == Approx(-0.005));
+  CHECK(s.protocol[7].duration() == Approx(54));
+  const auto& vb = options<VibrationOptions>(s, 8);
+  CHECK(vb.mean_force == Approx(15));
+  CHECK(vb.amplitude == Approx(4));
+  CHECK(vb.frequency == Approx(25));
+  const auto& hp = options<HeatPackOptions>(s, 9);
+  CHECK(hp.temperature == Approx(315.15));
+  CHECK(hp.heat_transfer == Approx(100));
+  CHECK(hp.duration == Approx(900));
+  const auto& hs = options<HotStoneOptions>(s, 10);
+  CHECK(hs.temperature == Approx(323.15));
+  CHECK(hs.heat_transfer == Approx(500));
+  CHECK(hs.cooling_time == Approx(300));
+  CHECK(hs.speed == 0.0);
+  CHECK(s.duration() == Approx(120 + 60 + 90 + 20 + 30 + 120 + 60 + 54 + 30 + 900 + 120 + 600));
+}
+
+TEST_CASE("Version-2 errors name the file, line, column and field", "[session][v2]") {
+  auto fails_with = [](const std::string& body, const std::string& expected) {
+    CHECK_THROWS_WITH(parse_session("[session]\n" + body, "bad.toml"), Catch::Contains(expected));
+  };
+  const std::string head = "[[technique]]\ntype = \"stroking\"\ntarget = \"erector_spinae_right\"\n";
+  fails_with("[[technique]]\ntype = \"knitting\"\n",
+             "bad.toml:3:8: technique[0].type: unknown technique 'knitting'");
+  fails_with(head + "force = \"-30 N\"\n", "bad.toml:5:9: technique[0].force: must be positive");
+  fails_with(head + "speed = \"5 furlongs/s\"\n", "bad.toml:5:9: technique[0].speed: unknown unit");
+  fails_with(head + "speed = \"5 N\"\n", "technique[0].speed: expected a");
+  fails_with(head + "force = 30\n", "bad.toml:5:9: technique[0].force: needs a unit");
+  fails_with(head + "lanes = \"two\"\n", "bad.toml:5:9: technique[0].lanes: must be an integer");
+  fails_with(head + "tool = \"elbow\"\n", "bad.toml:5:8: technique[0].tool: unknown tool 'elbow'");
+  fails_with(head + "lubrication = \"honey\"\n", "technique[0].lubrication: unknown lubrication 'honey'");
+  fails_with(head + "mu = 0.1\nlubrication = \"oil\"\n",
+             "technique[0].lubrication: give either mu or lubrication");
+  fails_with(head + "frequency = \"3 Hz\"\n", "bad.toml:5:1: technique[0].frequency: unknown field");
+  fails_with("[[technique]]\ntype = \"stroking\"\nforce = \"3 N\"\n",
+             "bad.toml:2:1: technique[0].target: missing required field");
+  fails_with("[[technique]]\ntype = \"rest\"\n",
+             "bad.toml:2:1: technique[0].duration: missing required field");
+  fails_with("[[technique]]\ntype = \"rest\"\nduration = \"-1 s\"\n",
+             "bad.toml:4:12: technique[0].duration: must be positive");
+  fails_with("[[technique]]\ntype = \"massage_gun\"\ntarget = \"x\"\nfrequency = \"100 Hz\"\n",
+             "bad.toml:5:13: technique[0].frequency");
+  fails_with("follow_up = \"-3 min\"\n", "session.follow_up: must not be negative");
+  fails_with("follow_up = \"3 N\"\n", "session.follow_up");
+  CHECK_THROWS_WITH(parse_session("[run]\ndt_thermal = \"0 s\"\n", "bad.toml"),
+                    Catch::Contains("bad.toml:2:14: run.dt_thermal: must be positive"));
+  // a v1 file (no [session]) with a v2 key says how to switch
+  CHECK_THROWS_WITH(
+      parse_session("[[technique]]\ntype = \"static_compression\"\ntarget = \"x\"\nforce = \"1 N\"\n"
+                    "release = \"2 s\"\n",
+                    "bad.toml"),
+      Catch::Contains("technique[0].release: unknown field") && Catch::Contains("[session]"));
+}
+
+TEST_CASE("An unknown muscle in a version-2 file is reported at its block", "[session][v2]") {
+  SessionSpec s = parse_session(
+      "[session]\n[model]\nresolution = \"coarse\"\n[[technique]]\ntype = \"rest\"\n"
+      "duration = \"1 s\"\n[[technique]]\ntype = \"hot_stone\"\ntarget = \"biceps_left\"\n",
+      "m.toml");
+  const Model m = Model::from_spec(s.model);
+  CHECK_THROWS_WITH(Simulation(m, s),
+                    Catch::Contains("m.toml:7:1: technique[1].target: unknown muscle 'biceps_left'"));
+}
+
+TEST_CASE("The technique listing comes from the parser table", "[session][v2]") {
+  const auto cat = technique_catalogue();
+  std::vector<std::string> names;
+  for (const auto& t : cat) names.push_back(t.name);
+  CHECK(names == technique_names());
+  for (const char* n :
+       {"stroking", "deep_stroking", "kneading", "percussion", "massage_gun", "transverse_friction",
+        "static_compression", "vibration", "heat_pack", "hot_stone", "rest"})
+    CHECK(std::find(names.begin(), names.end(), n) != names.end());
+  auto key = [&](const std::string& t, const std::string& k) {
+    for (const auto& e : cat)
+      if (e.name == t)
+        for (const auto& x : e.keys)
+          if (x.key == k) return x;
+    FAIL("no key " << t << "." << k);
+    return TechniqueKeyInfo{};
+  };
+  CHECK(key("stroking", "force").default_value == "20 N");
+  CHECK(key("stroking", "speed").default_value == "7.5 cm/s");
+  CHECK(key("stroking", "target").default_value == "(needed)");
+  CHECK(key("massage_gun", "stroke").default_value == "12 mm");
+  CHECK(key("hot_stone", "temperature").default_value == "50 degC");
+  CHECK(key("rest", "duration").default_value == "(needed)");
+}
+
+TEST_CASE("A short protocol on the coarse model: friction heat, warming, recovery, records",
+          "[session][integration]") {
+  const SessionSpec s = parse_session(R"([model]
+resolution = "coarse"
+[run]
+threads = 1
+dt_thermal = "1 s"
+fields_every = "3 s"
+[session]
+follow_up = "2 s"
+[[technique]]
+type = "stroking"
+target = "erector_spinae_right"
+force = "40 N"
+speed = "5 cm/s"
+lubrication = "dry"
+ramp = "0.5 s"
+duration = "3 s"
+[[technique]]
+type = "rest"
+duration = "1 s"
+)",
+                                      "short.toml");
+  const Model m = Model::from_spec(s.model);
+  MemorySink sink;
+  Simulation sim(m, s);
+  int observed = 0;
+  sim.add_observer([&](const SessionStep& st, std::vector<SeriesValue>& series, std::vector<SafetyFlag>&) {
+    ++observed;
+    CHECK(st.t1 > st.t0);
+    series.push_back({"session", "observer_calls", static_cast<double>(observed), "1"});
+  });
+  const RunSummary r = sim.run(sink);
+  CHECK(r.simulated_time == Approx(6));
+  CHECK(r.thermal_steps == 6);
+  CHECK(observed == 6);
+  // eta mu F v t = 0.5 * 0.36 * 40 N * 0.05 m/s * 2.5 s (ramps count half) = 0.9 J
+  CHECK(r.friction_heat == Approx(0.9).epsilon(0.1));
+  CHECK(r.work > 0);  // work of the tool on the tissue (strain energy + viscous dissipation)
+  CHECK(r.dissipated_heat > 0);
+  CHECK(r.dissipated_heat < r.work);
+  CHECK(r.applied_force == Approx(40));
+  // series: one row per second
+  const auto& time = sink.series_time();
+  REQUIRE(time.size() == 7);
+  CHECK(time.back() == Approx(6));
+  const auto& heat = sink.series("session", "friction_heat");
+  CHECK(heat[3] == Approx(r.friction_heat));
+  CHECK(heat[6] == Approx(heat[3]));
+  const auto& force = sink.series("session", "tool_force");
+  CHECK(force[2] == Approx(40));
+  CHECK(force[4] == 0.0);
+  CHECK(sink.series("session", "technique")[2] == 0.0);
+  CHECK(sink.series("session", "technique")[5] == -1.0);
+  CHECK(sink.series("session", "observer_calls").back() == 6.0);
+  CHECK(sink.series("erector_spinae_right", "displacement_max")[2] >
+        5 * sink.series("erector_spinae_left", "displacement_max")[2]);
+  // the skin under the path warms (fields at 0, 3 and 6 s), and relaxes in the rest and follow-up
+  REQUIRE(sink.field_times().size() == 3);
+  const auto* T0 = sink.find_field("temperature", 0);
+  const auto* T3 = sink.find_field("temperature", 1);
+  const auto* T6 = sink.find_field("temperature", 2);
+  REQUIRE((T0 && T3 && T6));
+  Eigen::Index hottest = 0;
+  const Real rise3 = (T3->values - T0->values).col(0).maxCoeff(&hottest);
+  const Real rise6 = (T6->values - T0->values).col(0).maxCoeff();
+  CHECK(rise3 > 5e-3);
+  CHECK(rise6 < rise3);
+  const SkinPatch patch = SkinPatch::of_region(m.mesh, "erector_spinae_right");
+  const Vec3 x = m.mesh.nodes.row(hottest).transpose();
+  CHECK(patch.contains(x, -0.01));          // over the stroked muscle (1 cm tolerance)
+  CHECK(x.z() > patch.centre.z() - 0.005);  // at the skin
+  // events from the protocol
+  REQUIRE(sink.events().size() == 3);
+  CHECK(sink.events()[0].name == "stroking");
+  CHECK(sink.events()[1].name == "rest");
+  CHECK(sink.events()[2].name == "follow_up");
+  CHECK(sink.events()[2].t1 == Approx(6));
+  CHECK(sink.find_field("von_mises", 2) != nullptr);
+  CHECK(sink.find_field("pressure", 2) != nullptr);
+}
+
+namespace {
+/// A 10 x 10 x 4 cm block of muscle, skin on top (z max), fixed at the bottom.
+Model box_model() {
+  BoxMeshOptions o;
+  o.lo = Vec3(-0.05, -0.05, -0.04);
+  o.hi = Vec3(0.05, 0.05, 0.0);
+  o.nx = 6;
+  o.ny = 6;
+  o.nz = 2;
+  o.fibre = Vec3::UnitY();
+  Model m;
+  m.mesh = make_box_mesh(o);
+  FacetSet skin = *m.mesh.find_facet_set("zmax");
+  skin.name = "skin";
+  m.mesh.facet_sets.push_back(skin);
+  m.tissues = {TissueLibrary::defaults().tissue("muscle")};
+  m.fixed_sets = {"zmin"};
+  return m;
+}
+
+struct GunRun {
+  RunSummary summary;
+  Real dT = 0;  ///< rise of the volume-mean temperature [K]
+  Real dm = 0;  ///< change of the modulus factor at the mean temperature [-]
+};
+
+GunRun gun_run(const Model& m, bool averaging, Real duration, bool gun = true, Real frequency = 20,
+               Real inset = 0.02, int jumped = 0) {
+  SessionSpec s;
+  s.run.threads = 1;
+  s.run.cycle_averaging = averaging;
+  s.run.series_every = 0;
+  s.run.fields_every = 0;
+  s.run.jumped_cycles = jumped;
+  MassageGunOptions g;
+  g.inset = inset;
+  g.frequency = frequency;
+  g.stroke = 0.008;
+  g.stall_force = 60;
+  g.duration = duration;
+  if (gun)
+    s.protocol.push_back({"massage_gun", "block", g, {}});
+  else
+    s.protocol.push_back({"rest", "", RestOptions{duration}, {}});
+  MemorySink sink;
+  Simulation sim(m, s);
+  GunRun out;
+  out.summary = sim.run(sink);
+  const auto& T = sink.series("block", "temperature_mean");
+  out.dT = T.back() - T.front();
+  const auto& shift = m.tissues[0].material.thermal;
+  out.dm = shift.modulus_factor(T.back()) - shift.modulus_factor(T.front());
+  return out;
+}
+
+/// Compares cycle-averaged runs (jumped_cycles in `windows`) with a fully resolved one; the rises are
+/// taken against a run without the gun.
+void compare_gun(const Model& m, Real duration, Real frequency, Real inset, const std::vector<int>& windows,
+                 Real tolerance) {
+  const GunRun base = gun_run(m, false, duration, false);
+  GunRun full = gun_run(m, false, duration, true, frequency, inset, 0);
+  full.dT -= base.dT;
+  full.dm -= base.dm;
+  CHECK(full.dT > 0);
+  CHECK(std::abs(base.dT) < 0.01 * full.dT);
+  for (int jumped : windows) {
+    GunRun avg = gun_run(m, true, duration, true, frequency, inset, jumped);
+    avg.dT -= base.dT;
+    avg.dm -= base.dm;
+    std::ostringstream o;
+    o << duration << " s at " << frequency << " Hz, inset " << inset << " m, jumped_cycles " << jumped
+      << ": full dT = " << full.dT << " K, dm = " << full.dm << ", friction " << full.summary.friction_heat
+      << " J, dissipation " << full.summary.dissipated_heat << " J, " << full.summary.steps << " steps, "
+      << full.summary.wall_seconds << " s; averaged dT = " << avg.dT << " K (" << 100 * (avg.dT / full.dT - 1)
+      << " %), dm = " << avg.dm << " (" << 100 * (avg.dm / full.dm - 1) << " %), friction "
+      << avg.summary.friction_heat << " J, dissipation " << avg.summary.dissipated_heat << " J, "
+      << avg.summary.steps << " steps, " << avg.summary.wall_seconds << " s";
+    INFO(o.str());
+    WARN(o.str());
+    CHECK(avg.summary.jumped_cycles > 0);
+    CHECK(avg.summary.steps < full.summary.steps / 3);
+    CHECK(avg.dT == Approx(full.dT).epsilon(tolerance));
+    CHECK(avg.dm == Approx(full.dm).epsilon(tolerance));
+  }
+}
+}  // namespace
+
+TEST_CASE("Cycle averaging of a massage gun agrees with the fully resolved run",
+          "[session][integration][cycle]") {
+  // 2 s at 20 Hz (40 cycles) to keep the fully resolved run short; the 30 s run is the [.benchmark]
+  // case below.
+  const Model m = box_model();
+  SECTION("default windows (3 resolved + 17 jumped cycles), path 2 cm inside the block") {
+    compare_gun(m, 2.0, 20, 0.02, {0}, 0.05);
+  }
+  SECTION("shorter windows (3 + 7 cycles) where the path reaches the block's edge") {
+    compare_gun(m, 2.0, 20, 0.0, {7}, 0.05);
+  }
+}
+
+TEST_CASE("Benchmark: 30 s massage gun at 30 Hz, cycle averaging vs fully resolved", "[.benchmark][cycle]") {
+  const Model m = box_model();
+  compare_gun(m, 30.0, 30, 0.02, {0, 12, 7, 2}, 0.05);
 }
