@@ -5,13 +5,11 @@
 #include <Eigen/SparseCore>
 #include <vector>
 
+#include "libtissue/core/sparse_matrix.hpp"
 #include "libtissue/fem/dof_map.hpp"
 #include "libtissue/mesh/mesh.hpp"
 
 namespace tissue {
-
-/// Compressed-column sparse matrix over free equations (full symmetric storage).
-using SparseMatrix = Eigen::SparseMatrix<Real, Eigen::ColMajor, int>;
 
 /// Pattern of a global matrix plus, for each cell, the value slot of each element-matrix entry.
 class AssemblyMap {
