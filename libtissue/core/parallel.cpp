@@ -4,7 +4,18 @@
 #include <omp.h>
 #endif
 
+// OpenBLAS's thread control, when the BLAS linked in is OpenBLAS (weak: absent with other BLAS).
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
 namespace tissue {
+
+void set_runtime_threads(int threads) {
+  if (threads < 1) return;
+#if TISSUE_WITH_OPENMP
+  omp_set_num_threads(threads);
+#endif
+  if (openblas_set_num_threads) openblas_set_num_threads(threads);
+}
 
 int hardware_threads() {
 #if TISSUE_WITH_OPENMP

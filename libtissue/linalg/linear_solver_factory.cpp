@@ -28,7 +28,11 @@ std::unique_ptr<LinearSolver> make_linear_solver(const LinearSolverOptions& opti
       require(cholmod_available(), "linear_solver",
               "cholmod requested but libtissue was built without CHOLMOD (TISSUE_WITH_CHOLMOD=OFF); "
               "use ldlt, lu or cg");
-      if (options.symmetric_fallback) return std::make_unique<SymmetricFallbackSolver>();
+      if (options.symmetric_fallback) {
+        auto s = std::make_unique<SymmetricFallbackSolver>();
+        s->set_retry_primary(options.fallback_retries_primary);
+        return s;
+      }
       return std::make_unique<CholmodSolver>();
     case LinearSolverKind::ldlt:
       if (options.symmetric_fallback)

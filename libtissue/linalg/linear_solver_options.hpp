@@ -31,6 +31,9 @@ struct LinearSolverOptions {
   int cg_max_iterations = 5000;         ///< CG: iteration limit
   CGPreconditioner cg_preconditioner = CGPreconditioner::incomplete_cholesky;  ///< CG preconditioner
   bool symmetric_fallback = false;  ///< wrap direct Cholesky in SymmetricFallbackSolver (LU if not SPD)
+  /// With symmetric_fallback: try Cholesky again at every factorisation after a switch (an indefinite
+  /// tangent during a load peak), instead of staying with LU for good.
+  bool fallback_retries_primary = false;
   /// Throws InputError naming the first invalid field.
   void validate() const;
 };

@@ -40,21 +40,30 @@ void SymmetricFallbackSolver::copy_stats() {
 }
 
 void SymmetricFallbackSolver::do_analyze(const SparseMatrix& A) {
-  active_mut().analyze(A);
+  if (retry_primary_ || !switched_) primary_->analyze(A);
+  fallback_analyzed_ = false;
+  if (switched_) {
+    fallback_->analyze(A);
+    fallback_analyzed_ = true;
+  }
   copy_stats();
 }
 
 void SymmetricFallbackSolver::do_factorize(const SparseMatrix& A) {
-  if (!switched_) {
+  if (!switched_ || retry_primary_) {
     try {
       primary_->factorize(A);
+      switched_ = false;
       copy_stats();
       return;
     } catch (const NotPositiveDefiniteError& e) {
       switched_ = true;
       switch_reason_ = e.what();
     }
-    fallback_->analyze(A);
+    if (!fallback_analyzed_) {
+      fallback_->analyze(A);
+      fallback_analyzed_ = true;
+    }
   }
   fallback_->factorize(A);
   copy_stats();

@@ -27,6 +27,8 @@ class SymmetricFallbackSolver final : public LinearSolver {
   bool switched() const noexcept { return switched_; }
   /// Message of the error that caused the switch (empty before).
   const std::string& switch_reason() const noexcept { return switch_reason_; }
+  /// Retry the primary at every factorisation after a switch (switch back when it succeeds).
+  void set_retry_primary(bool retry) noexcept { retry_primary_ = retry; }
   /// The solver now in use.
   const LinearSolver& active() const noexcept { return switched_ ? *fallback_ : *primary_; }
 
@@ -45,6 +47,8 @@ class SymmetricFallbackSolver final : public LinearSolver {
   std::unique_ptr<LinearSolver> primary_;
   std::unique_ptr<LinearSolver> fallback_;
   bool switched_ = false;
+  bool retry_primary_ = false;
+  bool fallback_analyzed_ = false;
   std::string switch_reason_;
 };
 

@@ -153,4 +153,23 @@ ViscoResponse peer_prony_update(const PeerPronySeries& series, const PronyState&
                 time_shift_factor, current);
 }
 
+void prony_jump_cycles(const std::vector<PronyTerm>& terms, const PronyState& cycle_start, Real period,
+                       Real cycles, Real time_shift_factor, Real shear_modulus, Real bulk_modulus,
+                       PronyState& state) {
+  if (!(cycles > 0) || !(period > 0)) return;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const Real g = terms[i].g;
+    const Real r = std::exp(-period / (time_shift_factor * terms[i].tau));
+    // r (1 - r^M) / (1 - r), written with expm1 so that r -> 1 gives M without cancellation.
+    const Real x = period / (time_shift_factor * terms[i].tau);
+    const Real factor = x < 1e-12 ? cycles : r * (-std::expm1(-cycles * x)) / (-std::expm1(-x));
+    const Voigt6 h_new = state.h[i] + factor * (state.h[i] - cycle_start.h[i]);
+    if (g > 0.0)
+      state.stored_energy += (branch_quadratic(h_new, shear_modulus, bulk_modulus) -
+                              branch_quadratic(state.h[i], shear_modulus, bulk_modulus)) /
+                             (2.0 * g);
+    state.h[i] = h_new;
+  }
+}
+
 }  // namespace tissue

@@ -106,6 +106,17 @@ ViscoResponse peer_prony_update(const PeerPronySeries& series, const PronyState&
                                 const IsoResponse& elastic_now, Real dt, Real time_shift_factor,
                                 Real shear_modulus, Real bulk_modulus, PronyState& current);
 
+/// Cycle jump of the branch stresses: advances `state` (the history at the end of a resolved cycle of
+/// period `period` [s]) by `cycles` more cycles of the same periodic loading, given `cycle_start`, the
+/// history one period earlier. A linear branch under periodic loading approaches its cyclic steady state
+/// geometrically, h_(k+1) - h_k = r (h_k - h_(k-1)) with r = exp(-period / (a_T tau_i)), so the jump adds
+/// (h_end - h_start) r (1 - r^cycles) / (1 - r): `cycles` times the last change for slow branches, nothing
+/// for branches already settled. The stored energy follows the new branch stresses (metric as in the
+/// update: shear_modulus, bulk_modulus [Pa]); C and S0 are kept (the jump ends at the same phase).
+void prony_jump_cycles(const std::vector<PronyTerm>& terms, const PronyState& cycle_start, Real period,
+                       Real cycles, Real time_shift_factor, Real shear_modulus, Real bulk_modulus,
+                       PronyState& state);
+
 /// Tensor double contraction A : B of two symmetric tensors given as Voigt vectors (shear terms counted
 /// twice).
 inline Real voigt_ddot(const Voigt6& a, const Voigt6& b) {

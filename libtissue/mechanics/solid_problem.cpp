@@ -310,6 +310,27 @@ bool has_history(const SolidLaw& law) {
 SolidHistory::SolidHistory(Index n_cells, int n_qp)
     : nq_(n_qp), prev_(static_cast<size_t>(n_cells) * static_cast<size_t>(n_qp)), cur_(prev_) {}
 
+void SolidProblem::jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
+                                const SolidInputs* inputs) const {
+  const PointContext ctx{mesh_, geo_, inputs};
+  parallel_for(mesh_.n_cells(), options_.threads, [&](Index e, int) {
+    const SolidLaw& law = materials_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].law;
+    for (int q = 0; q < geo_.n_qp(); ++q) {
+      PronyState& h = history.current(e, q);
+      h = history.previous(e, q);
+      if (const auto* t = std::get_if<TissueMaterial>(&law)) {
+        const Real mu = small_strain_shear_modulus(t->elastic.iso);
+        prony_jump_cycles(t->prony.terms, cycle_start.previous(e, q), period, cycles,
+                          t->thermal.a_T(ctx.temperature(e, q, t->thermal.T_ref)), mu, mu, h);
+      } else if (const auto* p = std::get_if<PeerViscoelastic>(&law)) {
+        const Real mu = p->elastic.mu, bulk = p->elastic.lambda + 2.0 / 3.0 * p->elastic.mu;
+        prony_jump_cycles(p->prony.terms, cycle_start.previous(e, q), period, cycles, 1.0, mu, bulk, h);
+      }
+    }
+  });
+  history.commit();
+}
+
 bool SolidProblem::needs_history() const {
   for (const auto& m : materials_)
     if (has_history(m.law)) return true;

@@ -140,6 +140,12 @@ public:
   bool needs_history() const;
   /// A fresh (undeformed) history sized for this problem.
   SolidHistory make_history() const { return SolidHistory(mesh_.n_cells(), geo_.n_qp()); }
+  /// Cycle jump of the viscous history (prony_jump_cycles at every point of the viscous regions): advances
+  /// the committed `history`, which ends a resolved cycle of `period` [s], by `cycles` more cycles, given
+  /// `cycle_start`, the committed history one period earlier. a_T is taken at the temperature of `inputs`
+  /// (each law's T_ref without one). Commits the result.
+  void jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
+                    const SolidInputs* inputs = nullptr) const;
   /// Consistent mass matrix over free equations [kg].
   SparseMatrix mass_matrix() const;
   /// M * a restricted to all dofs (3 x #nodes), for inertia forces with prescribed accelerations.

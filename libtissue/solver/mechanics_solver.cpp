@@ -54,6 +54,8 @@ void QuasiStaticOptions::validate() const {
   newton.validate();
   linear.validate();
   if (max_cuts < 0) throw InputError("max_cuts", "must be non-negative");
+  if (!(force_tolerance >= 0 && force_tolerance < 1))
+    throw InputError("force_tolerance", "must lie in [0, 1)");
 }
 
 std::string MechanicsRunSummary::brief() const {
@@ -73,7 +75,8 @@ namespace {
 /// Runs Newton, turning a NumericalError (NaN first residual, singular matrix) into a failure.
 NewtonSummary guarded_newton(NewtonSolver& newton, NewtonProblem& problem, VectorX& x) {
   try {
-    return newton.solve(problem, x);
+    auto r = newton.solve(problem, x);
+    return r;
   } catch (const NumericalError& e) {
     NewtonSummary s;
     s.converged = false;
@@ -90,7 +93,6 @@ MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& loa
     throw InputError("history", "a region has a viscoelastic law: pass SolidInputs with a SolidHistory");
   if (steps < 1) throw InputError("steps", "must be at least 1");
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
-  NewtonSolver newton(options_.newton, *linear_);
   MechanicsRunSummary out;
   const Real dt_nominal = (t1 - t0) / steps;
   Real dt = dt_nominal, t = t0;
@@ -102,6 +104,10 @@ MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& loa
     StaticEquilibrium problem(solid_, l, inputs);
     VectorX x;
     solid_.dofs().gather(u, x);
+    NewtonOptions nopt = options_.newton;
+    if (options_.force_tolerance > 0 && l.f_ext.size() > 0)
+      nopt.abs_tolerance = std::max(nopt.abs_tolerance, options_.force_tolerance * l.f_ext.norm());
+    NewtonSolver newton(nopt, *linear_);
     const NewtonSummary s = guarded_newton(newton, problem, x);
     out.newton_iterations += s.iterations;
     out.last = s;

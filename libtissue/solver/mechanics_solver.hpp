@@ -54,6 +54,9 @@ struct QuasiStaticOptions {
   NewtonOptions newton;           ///< Newton settings per step
   LinearSolverOptions linear;     ///< linear solver choice
   int max_cuts = 8;               ///< successive step halvings before giving up
+  /// Also converged when |r| <= force_tolerance |f_ext| (0: off): a tolerance on the load, not on the
+  /// step's first residual, which is tiny for a small load increment.
+  Real force_tolerance = 0;
   /// Throws InputError naming the field.
   void validate() const;
 };

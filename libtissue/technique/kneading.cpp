@@ -48,7 +48,7 @@ ToolCommand Kneading::command(Real t) const {
 Real Kneading::max_dt(Real t) const {
   const Options& o = options_;
   const Real speed = o.glide_speed + 2 * M_PI * o.frequency * o.radius;
-  return std::min({1.0 / (kStepsPerPeriod * o.frequency), glide_max_dt(o.tool, speed),
+  return std::min({1.0 / (kStepsPerSlowPeriod * o.frequency), glide_max_dt(o.tool, speed),
                    ramp_max_dt(t, o.ramp, o.duration)});
 }
 

@@ -34,11 +34,17 @@ class Technique {
 };
 
 /// Fraction of the footprint's smaller semi-axis a gliding tool may travel per mechanical step
-/// (numerical choice: 1/4 keeps the moving pressure smooth in time on meshes at least as fine).
-inline constexpr Real kGlideFractionPerStep = 0.25;
-/// Mechanical steps per period of a cyclic load (numerical choice: 20 resolves the fundamental
-/// with < 2% amplitude error for second-order time integrators).
+/// (numerical choice: two semi-axes, one footprint width, about the time a skin point spends under the
+/// tool; the session engine samples the tool 8 times per step for the heat and pressure sources, so those
+/// move a quarter semi-axis per sample).
+inline constexpr Real kGlideFractionPerStep = 2.0;
+/// Mechanical steps per period of a cyclic load (numerical choice: 20 resolves the fundamental with < 2%
+/// amplitude error for second-order integrators; with 12 the hysteresis heat of a depth-controlled gun
+/// cycle moved by 38%).
 inline constexpr Real kStepsPerPeriod = 20;
+/// Mechanical steps per period of a slow hand cycle (kneading, about 1 Hz: a smooth force and a circling
+/// hand; numerical choice, the heat sources are sampled finer along the circle).
+inline constexpr Real kStepsPerSlowPeriod = 8;
 /// Mechanical steps per linear force ramp (numerical choice).
 inline constexpr Real kStepsPerRamp = 8;
 

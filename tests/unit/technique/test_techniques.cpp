@@ -149,7 +149,7 @@ TEST_CASE("Percussion, massage gun and vibration load at the set frequency", "[t
   ko.frequency = 1.0;
   const Kneading kn(p, ko);
   CHECK(dominant_frequency([&](Real t) { return kn.command(t).force; }, 5.0) == 1);
-  CHECK(kn.max_dt(5.0) <= 1.0 / 20);
+  CHECK(kn.max_dt(5.0) <= 1.0 / kStepsPerSlowPeriod);
 }
 
 TEST_CASE("Percussion taps are half-sine pulses with the tool lifted between taps", "[technique]") {
@@ -202,13 +202,15 @@ TEST_CASE("Kneading circles with the set radius and modulates the force once per
   CHECK(kn.command(10).pose.centre.isApprox(kn.command(10 + T).pose.centre));  // periodic
 }
 
-TEST_CASE("Gliding max_dt moves the tool at most a quarter of its footprint per step", "[technique]") {
+TEST_CASE("Gliding max_dt moves the tool at most one footprint width per step", "[technique]") {
   const SkinPatch p = patch("erector_spinae_right");
   const Stroking s(p);
-  CHECK(s.max_dt(10) * s.options().speed <= 0.25 * std::min(s.options().tool.a, s.options().tool.b) + 1e-15);
+  const Real width = 2 * std::min(s.options().tool.a, s.options().tool.b);
+  CHECK(s.max_dt(10) * s.options().speed <= width + 1e-15);
+  CHECK(s.max_dt(10) * s.options().speed > 0.99 * width);  // not finer than the rule
   const TransverseFriction tf(p);
   const Real peak = 2 * M_PI * tf.options().frequency * tf.options().amplitude;
-  CHECK(tf.max_dt(10) * peak <= 0.25 * tf.options().tool.b + 1e-12);
+  CHECK(tf.max_dt(10) * peak <= 2 * tf.options().tool.b + 1e-12);
   CHECK(tf.max_dt(10) <= 1.0 / (20 * tf.options().frequency));
 }
 
