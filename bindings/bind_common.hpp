@@ -6,8 +6,13 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace tissue {
+class Technique;
+}
 
 namespace tissue::python {
 
@@ -19,10 +24,18 @@ void bind_core(py::module_& m);
 void bind_mesh(py::module_& m);
 /// Binds loading/: Footprint (tool shapes) and skin_point_above_region.
 void bind_loading(py::module_& m);
+/// Binds technique/: tool commands, the Technique interface (Python subclasses), skin patches, the
+/// options of the named techniques, TechniqueSpec (a protocol item) and the technique catalogue.
+void bind_technique(py::module_& m);
 /// Binds io/: ResultsSink, ResultsWriter, MemorySink, ResultsReader and their records.
 void bind_io(py::module_& m);
 /// Binds session/: session specs and files, tissue library, Model, Simulation, RunSummary.
 void bind_session(py::module_& m);
+
+/// A Technique held by C++ that keeps its Python object (e.g. a Python subclass) alive.
+std::shared_ptr<const Technique> technique_from_python(py::handle obj);
+/// The Python object of a technique: the original one for techniques from Python, else a wrapper.
+py::object technique_to_python(const std::shared_ptr<const Technique>& t);
 
 /// A read-only NumPy view of `rows` x `cols` (or 1-D when cols == 0) contiguous row-major values
 /// at `data`, kept alive by `owner` (the Python object that owns the memory).

@@ -9,6 +9,7 @@ PYBIND11_MODULE(_tissue, m) {
   tissue::python::bind_core(m);
   tissue::python::bind_mesh(m);
   tissue::python::bind_loading(m);
+  tissue::python::bind_technique(m);
   tissue::python::bind_io(m);
   tissue::python::bind_session(m);
 }

@@ -27,7 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 py_missing=()
-for m in numpy h5py meshio pytest pybind11; do
+# Python test tools and what the example notebooks need (tests/python/test_notebooks.py runs them).
+for m in numpy h5py meshio pytest pybind11 matplotlib tqdm nbclient nbformat ipykernel; do
   python3 -c "import $m" 2>/dev/null || py_missing+=("$m")
 done
 if [ ${#py_missing[@]} -gt 0 ]; then

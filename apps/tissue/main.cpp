@@ -6,6 +6,7 @@
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -44,6 +45,63 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
 };
 
+/// A number right-aligned in `width` with `precision` decimals, or "-" when it was not measured (NaN).
+std::string cell(Real v, int width, int precision) {
+  char buf[64];
+  if (std::isnan(v))
+    std::snprintf(buf, sizeof buf, "%*s", width, "-");
+  else
+    std::snprintf(buf, sizeof buf, "%*.*f", width, precision, v);
+  return buf;
+}
+
+/// Per muscle: tone and elasticity before, right after the last technique and at the end of recovery.
+void print_muscles(const RunSummary& s) {
+  if (s.muscles.empty()) return;
+  const MuscleReport& m0 = s.muscles.front();
+  std::printf(
+      "\ntone and elasticity per muscle: before (t = 0), after the last technique (t = %.0f s), end of "
+      "recovery (t = %.0f s); myotonometer at the skin above the muscles in [outputs] myoton_sites\n",
+      m0.after_session.time, m0.end.time);
+  std::printf("%-26s %-7s %7s %11s %11s %9s %9s %7s %9s %9s\n", "muscle", "when", "tone", "mu along",
+              "mu across", "myoton F", "myoton S", "D", "T mean", "peak T");
+  std::printf("%-26s %-7s %7s %11s %11s %9s %9s %7s %9s %9s\n", "", "", "[-]", "[kPa]", "[kPa]", "[Hz]",
+              "[N/m]", "[-]", "[degC]", "[degC]");
+  for (const auto& m : s.muscles) {
+    const std::pair<const char*, const MuscleState*> rows[] = {
+        {"before", &m.before}, {"after", &m.after_session}, {"end", &m.end}};
+    bool first = true;
+    for (const auto& [when, st] : rows) {
+      std::printf("%-26s %-7s %s %s %s %s %s %s %s", first ? m.region.c_str() : "", when,
+                  cell(st->tone, 7, 3).c_str(), cell(st->shear_modulus / 1e3, 11, 3).c_str(),
+                  cell(st->shear_modulus_across / 1e3, 11, 3).c_str(),
+                  cell(st->myoton_frequency, 9, 2).c_str(), cell(st->myoton_stiffness, 9, 1).c_str(),
+                  cell(st->myoton_decrement, 7, 3).c_str(),
+                  cell(st->temperature_mean - kCelsius, 9, 2).c_str());
+      if (first) std::printf(" %9.2f", m.peak_temperature - kCelsius);
+      std::printf("\n");
+      first = false;
+    }
+  }
+}
+
+/// Safety flags with time, place (region) and value against the threshold.
+void print_flags(const std::vector<SafetyFlag>& flags) {
+  if (flags.empty()) {
+    std::printf("\nsafety flags: none\n");
+    return;
+  }
+  std::printf("\nsafety flags (%zu):\n", flags.size());
+  for (const auto& f : flags) {
+    Real v = f.value, th = f.threshold;
+    std::string u = f.units;
+    if (u == "K") v -= kCelsius, th -= kCelsius, u = "degC";
+    if (u == "Pa") v /= 1e3, th /= 1e3, u = "kPa";
+    std::printf("  t = %8.1f s  %-24s %-26s %.3g %s (limit %.3g %s)\n", f.time, f.kind.c_str(),
+                f.region.c_str(), v, u.c_str(), th, u.c_str());
+  }
+}
+
 void print_summary(const RunSummary& s, const std::string& out) {
   std::printf(
       "\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d mechanical steps, %d Newton "
@@ -64,6 +122,8 @@ void print_summary(const RunSummary& s, const std::string& out) {
     std::printf("%-26s %12.3f %12.3f %12.3f %12.2f %12.2f\n", r.region.c_str(), r.peak_displacement * 1e3,
                 r.peak_pressure / 1e3, r.peak_von_mises / 1e3, r.peak_temperature - kCelsius,
                 r.final_temperature_mean - kCelsius);
+  print_muscles(s);
+  print_flags(s.safety_flags);
   std::printf("\nresults: %s (+ .xdmf for ParaView)\n", out.c_str());
 }
 

@@ -160,15 +160,18 @@ ElastographyResult Elastography::compute(const StepView& view) const {
   return out;
 }
 
-void Elastography::on_step(const StepView& view, Observations& out) {
-  const ElastographyResult r = compute(view);
+void append_elastography_series(const ElastographyResult& r, Observations& out) {
   for (const auto& re : r.regions) {
     if (re.density <= 0) continue;
     out.series.push_back({re.region, "shear_modulus", re.modulus.mu_parallel, "Pa"});
-    out.series.push_back({re.region, "shear_modulus_perp", re.modulus.mu_perp, "Pa"});
+    out.series.push_back({re.region, "shear_modulus_across", re.modulus.mu_perp, "Pa"});
     out.series.push_back({re.region, "shear_wave_speed", re.speed_parallel, "m/s"});
-    out.series.push_back({re.region, "shear_wave_speed_perp", re.speed_perp, "m/s"});
+    out.series.push_back({re.region, "shear_wave_speed_across", re.speed_perp, "m/s"});
   }
+}
+
+void Elastography::on_step(const StepView& view, Observations& out) {
+  append_elastography_series(compute(view), out);
 }
 
 }  // namespace tissue

@@ -54,9 +54,12 @@ struct ElastographyResult {
   VectorX cell_mu_perp;                   ///< cell means of mu_perp [Pa]
 };
 
+/// Appends the series of every region with cells: shear_modulus (= mu_parallel, Pa), shear_modulus_across
+/// (= mu_perp, Pa), shear_wave_speed (along the fibres, m/s), shear_wave_speed_across (m/s).
+void append_elastography_series(const ElastographyResult& result, Observations& out);
+
 /// Virtual shear-wave elastography (ARCHITECTURE 2.2): per region shear moduli and wave speeds.
-/// Series (group = region): shear_modulus (= mu_parallel, Pa), shear_modulus_perp (Pa),
-/// shear_wave_speed (along fibres, m/s), shear_wave_speed_perp (m/s).
+/// Series (group = region): see append_elastography_series.
 class Elastography final : public Observer {
  public:
   /// Observer with the given options.

@@ -478,15 +478,16 @@ MyotonReading Myotonometer::measure(const StepView& view, const Vec3& point) con
   return run(local_model(view, point));
 }
 
+void append_myoton_series(const std::string& group, const MyotonReading& r, Observations& out) {
+  out.series.push_back({group, "myoton_frequency", r.frequency, "Hz"});
+  out.series.push_back({group, "myoton_stiffness", r.stiffness, "N/m"});
+  out.series.push_back({group, "myoton_decrement", r.decrement, "1"});
+  out.series.push_back({group, "myoton_relaxation_time", r.relaxation_time, "s"});
+  out.series.push_back({group, "myoton_creep", r.creep, "1"});
+}
+
 void Myotonometer::on_step(const StepView& view, Observations& out) {
-  for (const auto& site : sites_) {
-    const MyotonReading r = measure(view, site.point);
-    out.series.push_back({site.name, "myoton_frequency", r.frequency, "Hz"});
-    out.series.push_back({site.name, "myoton_stiffness", r.stiffness, "N/m"});
-    out.series.push_back({site.name, "myoton_decrement", r.decrement, "1"});
-    out.series.push_back({site.name, "myoton_relaxation_time", r.relaxation_time, "s"});
-    out.series.push_back({site.name, "myoton_creep", r.creep, "1"});
-  }
+  for (const auto& site : sites_) append_myoton_series(site.name, measure(view, site.point), out);
 }
 
 }  // namespace tissue

@@ -78,6 +78,10 @@ struct MyotonLocalModel {
   Vec3 normal = Vec3::UnitZ();                  ///< outward skin normal at the point (global frame)
 };
 
+/// Appends a reading as the series myoton_frequency (Hz), myoton_stiffness (N/m), myoton_decrement (1),
+/// myoton_relaxation_time (s) and myoton_creep (1) of `group`.
+void append_myoton_series(const std::string& group, const MyotonReading& reading, Observations& out);
+
 /// Virtual MyotonPRO. Series (group = site name): myoton_frequency (Hz), myoton_stiffness (N/m),
 /// myoton_decrement (1), myoton_relaxation_time (s), myoton_creep (1).
 class Myotonometer final : public Observer {

@@ -420,6 +420,70 @@ StaticCompressionSpec parse_static_compression_v1(const Ctx& c, const toml::tabl
   return s;
 }
 
+/// A string or a list of strings ("a" or ["a", "b"]).
+std::vector<std::string> string_list(const Ctx& c, const toml::table& t, const std::string& key,
+                                     const std::string& field) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  if (auto v = n->value<std::string>()) return {*v};
+  const auto* arr = n->as_array();
+  if (!arr) c.fail(n, field, "must be a name or a list of names");
+  for (const auto& v : *arr) {
+    if (auto s = v.value<std::string>())
+      out.push_back(*s);
+    else
+      c.fail(&v, field, "must be a list of names");
+  }
+  return out;
+}
+
+/// [outputs]: which standard outputs a run attaches (docs/sessions.md).
+void parse_outputs(const Ctx& c, const toml::table& root, OutputSpec& o) {
+  const toml::node* node = root.get("outputs");
+  if (!node) return;
+  const auto* t = node->as_table();
+  if (!t) c.fail(node, "outputs", "must be a table ([outputs])");
+  c.check_keys(*t, "outputs.",
+               {"standard", "tone", "elastography", "safety", "fields", "myotonometer", "myoton_every",
+                "myoton_sites", "bone_pressure", "temperature_limit", "strain_limit"});
+  o.where = c.at(t);
+  o.standard = c.boolean(*t, "standard", "outputs.standard", o.standard);
+  o.tone = c.boolean(*t, "tone", "outputs.tone", o.tone);
+  o.elastography = c.boolean(*t, "elastography", "outputs.elastography", o.elastography);
+  o.safety = c.boolean(*t, "safety", "outputs.safety", o.safety);
+  o.tone_field = c.boolean(*t, "fields", "outputs.fields", o.tone_field);
+  o.myotonometer = c.boolean(*t, "myotonometer", "outputs.myotonometer", o.myotonometer);
+  o.myoton_every = c.quantity(*t, "myoton_every", units::time, "outputs.myoton_every", o.myoton_every);
+  if (!(o.myoton_every >= 0) || !std::isfinite(o.myoton_every))
+    c.fail(t->get("myoton_every"), "outputs.myoton_every", "must not be negative");
+  o.myoton_sites = string_list(c, *t, "myoton_sites", "outputs.myoton_sites");
+  auto positive = [&](const char* key, const units::Dimension& dim, Real& v) {
+    v = c.quantity(*t, key, dim, std::string("outputs.") + key, v);
+    if (!(v > 0) || !std::isfinite(v)) c.fail(t->get(key), std::string("outputs.") + key, "must be positive");
+  };
+  positive("bone_pressure", units::pressure, o.bone_pressure);
+  positive("temperature_limit", units::temperature, o.temperature_limit);
+  positive("strain_limit", units::dimensionless, o.strain_limit);
+}
+
+/// [patient]: hypertonic muscles and resting tones (docs/sessions.md).
+void parse_patient(const Ctx& c, const toml::table& root, PatientSpec& p) {
+  const toml::node* node = root.get("patient");
+  if (!node) return;
+  const auto* t = node->as_table();
+  if (!t) c.fail(node, "patient", "must be a table ([patient])");
+  c.check_keys(*t, "patient.", {"hypertonic", "resting_tone", "hypertonic_tone"});
+  p.where = c.at(t);
+  p.hypertonic = string_list(c, *t, "hypertonic", "patient.hypertonic");
+  for (const char* key : {"resting_tone", "hypertonic_tone"}) {
+    if (!t->get(key)) continue;
+    const Real v = c.quantity(*t, key, units::dimensionless, std::string("patient.") + key, 0.0);
+    if (!(v >= 0 && v <= 1)) c.fail(t->get(key), std::string("patient.") + key, "must lie in [0, 1]");
+    (std::string(key) == "resting_tone" ? p.resting_tone : p.hypertonic_tone) = v;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> technique_names() {
@@ -457,7 +521,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                      "", std::string(e.description()));
   }
   const Ctx c{label};
-  c.check_keys(root, "", {"model", "run", "session", "technique"});
+  c.check_keys(root, "", {"model", "run", "session", "technique", "outputs", "patient"});
   SessionSpec spec;
   spec.source = label;
   spec.text = std::string(text);
@@ -489,7 +553,9 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     c.check_keys(*r, "run.",
                  {"threads", "linear_solver", "dt_thermal", "series_every", "fields_every", "air_temperature",
                   "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
-                  "jumped_cycles", "depth_stiffness", "newton_tolerance", "tangent_reuse", "extrapolate"});
+                  "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
+                  "tangent_reuse",
+                  "extrapolate"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -512,6 +578,11 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     positive("skin_heat_transfer", kConductance, rs.skin_heat_transfer, true);
     positive("core_temperature", units::temperature, rs.core_temperature, false);
     positive("depth_stiffness", units::force / units::length, rs.depth_stiffness, false);
+    positive("cycle_window", units::time, rs.cycle_window, true);
+    rs.force_tolerance =
+        c.quantity(*r, "force_tolerance", units::dimensionless, "run.force_tolerance", rs.force_tolerance);
+    if (!(rs.force_tolerance >= 0 && rs.force_tolerance < 1))
+      c.fail(r->get("force_tolerance"), "run.force_tolerance", "must lie in [0, 1)");
     rs.newton_tolerance =
         c.quantity(*r, "newton_tolerance", units::dimensionless, "run.newton_tolerance", rs.newton_tolerance);
     if (!(rs.newton_tolerance > 0 && rs.newton_tolerance < 1))
@@ -526,6 +597,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     rs.jumped_cycles = c.integer(*r, "jumped_cycles", "run.jumped_cycles", rs.jumped_cycles);
     if (rs.jumped_cycles < 0) c.fail(r->get("jumped_cycles"), "run.jumped_cycles", "must not be negative");
   }
+  parse_outputs(c, root, spec.outputs);
+  parse_patient(c, root, spec.patient);
   const auto* session = root.get_as<toml::table>("session");
   if (!session && root.contains("session"))
     c.fail(root.get("session"), "session", "must be a table ([session])");

@@ -17,6 +17,8 @@ Real TechniqueSpec::duration() const {
           return o.ramp + o.hold + o.release;
         else if constexpr (std::is_same_v<O, StaticCompressionSpec>)
           return o.ramp + o.hold;
+        else if constexpr (std::is_same_v<O, CustomTechnique>)
+          return o.technique ? o.technique->duration() : 0.0;
         else
           return o.duration;
       },
@@ -42,6 +44,11 @@ void TechniqueSpec::validate(std::string_view prefix) const {
         }
       },
       options);
+}
+
+void CustomTechnique::validate(std::string_view prefix) const {
+  if (!technique) throw InputError(std::string(prefix) + ".technique", "no technique given");
+  require_positive(technique->duration(), prefix, "duration");
 }
 
 std::vector<TechniqueSpec> SessionSpec::items() const {

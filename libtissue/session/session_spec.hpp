@@ -1,6 +1,7 @@
 // Typed description of a simulation session (what a session file or the C++/Python API builds).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -34,11 +35,41 @@ struct RunSpec {
   Real core_temperature = kCelsius + 37.0;  ///< temperature held on the bone (fixed) node sets [K]
   bool cycle_averaging = true;   ///< cycle jumping for periodic techniques (off: every cycle resolved)
   int resolved_cycles = 3;       ///< K: cycles resolved per cycle-jump window (>= 1)
-  int jumped_cycles = 0;         ///< M: cycles jumped per window (0: fill the window up to dt_thermal)
+  int jumped_cycles = 0;         ///< M: cycles jumped per window (0: fill the window up to cycle_window)
+  Real cycle_window = 0;         ///< length of a cycle-jump window [s] (0: dt_thermal)
   Real depth_stiffness = 1e5;    ///< drive stiffness of depth-controlled tools [N/m]
   Real newton_tolerance = 1e-6;  ///< relative residual tolerance of the mechanical Newton solves [-]
+  Real force_tolerance = 1e-4;   ///< also converged at |residual| <= this x |tool forces| [-] (0: off)
   int tangent_reuse = 2;         ///< Newton iterations that may reuse a factorisation (0: exact Newton)
   bool extrapolate = false;  ///< start each substep from the linear extrapolation of u (faster, less robust)
+};
+
+/// Standard outputs every Simulation attaches unless switched off ([outputs] table; docs/sessions.md):
+/// the tone law with the resting tone of each muscle, elastography, the virtual myotonometer, tone
+/// statistics and the safety monitor.
+struct OutputSpec {
+  bool standard = true;       ///< attach the standard outputs at all (false: tone held at 0, none of below)
+  bool tone = true;           ///< integrate the tone law (false: tone held at the resting tone)
+  bool elastography = true;   ///< shear modulus and shear-wave speeds per region on every series row
+  bool safety = true;         ///< safety monitor (pressure on bone, temperature/CEM43, strain)
+  bool tone_field = true;     ///< write the cell-mean tone and the strain as /fields with the other fields
+  bool myotonometer = true;   ///< virtual MyotonPRO readings over the muscles
+  Real myoton_every = 0.0;    ///< interval of myotonometer readings [s] (0: only at start, end of the last
+                              ///< technique and end); held between readings
+  std::vector<std::string> myoton_sites;     ///< muscles read by the myotonometer (empty: the muscles the
+                                             ///< session's techniques target; {"all"}: every muscle)
+  Real bone_pressure = 5.0e4;                ///< skin pressure over bone that raises a flag [Pa]
+  Real temperature_limit = kCelsius + 43.0;  ///< tissue temperature that raises a flag [K]
+  Real strain_limit = 0.3;                   ///< max principal shear strain that raises a flag [-]
+  SourceLocation where;                      ///< the [outputs] table (for error messages)
+};
+
+/// The patient ([patient] table): which muscles are hypertonic, and optional resting tones.
+struct PatientSpec {
+  std::vector<std::string> hypertonic;  ///< muscles at the hypertonic resting tone (with or without side)
+  std::optional<Real> resting_tone;     ///< resting tone of normal muscles [-] (default data/tone/tone.toml)
+  std::optional<Real> hypertonic_tone;  ///< resting tone of hypertonic muscles [-] (default data/tone)
+  SourceLocation where;                 ///< the [patient] table (for error messages)
 };
 
 /// Static compression as written in version-1 session files (and the Python API): the tool presses
@@ -63,11 +94,18 @@ struct RestOptions {
   void validate(std::string_view prefix = "rest") const;
 };
 
+/// A technique built in code (C++ or a Python subclass of Technique) and used as is in a protocol.
+struct CustomTechnique {
+  std::shared_ptr<const Technique> technique;  ///< the technique (shared, immutable)
+  /// Throws InputError("<prefix>.technique") for a null technique or a duration that is not positive.
+  void validate(std::string_view prefix = "custom") const;
+};
+
 /// Options of any item of a version-2 protocol (the alternative says which technique or a rest).
 using TechniqueOptions =
     std::variant<RestOptions, StrokingOptions, DeepStrokingOptions, KneadingOptions, PercussionOptions,
                  MassageGunOptions, TransverseFrictionOptions, StaticCompressionOptions, VibrationOptions,
-                 HeatPackOptions, HotStoneOptions, StaticCompressionSpec>;
+                 HeatPackOptions, HotStoneOptions, StaticCompressionSpec, CustomTechnique>;
 
 /// One item of a version-2 session: a technique over a target region, or a rest.
 struct TechniqueSpec {
@@ -90,6 +128,8 @@ struct SessionSpec {
   std::vector<StaticCompressionSpec> techniques;  ///< version-1 presses, run first, in order
   std::vector<TechniqueSpec> protocol;            ///< version-2 techniques and rests, in order
   Real follow_up = 0;                             ///< recovery time after the last item [s]
+  OutputSpec outputs;                             ///< standard outputs ([outputs])
+  PatientSpec patient;                            ///< resting tone of the muscles ([patient])
   /// Every item in run order: the version-1 presses first, then the protocol.
   std::vector<TechniqueSpec> items() const;
   /// Total simulated time [s].

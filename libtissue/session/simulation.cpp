@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <type_traits>
 
@@ -84,6 +85,10 @@ std::shared_ptr<const Technique> make_technique(const TechniqueSpec& item, const
                                                 std::string_view prefix) {
   const std::string p(prefix);
   if (std::holds_alternative<RestOptions>(item.options)) return nullptr;
+  if (const auto* custom = std::get_if<CustomTechnique>(&item.options)) {  // built in code: used as is
+    item.validate(p);
+    return custom->technique;
+  }
   if (!mesh.regions.find(item.target))
     throw InputError(item.where, p + ".target", unknown_region_message(mesh, item.target));
   try {
@@ -154,6 +159,13 @@ Simulation::Simulation(const Model& model, SessionSpec session, RunContext ctx)
     }
   }
   protocol_.follow_up(session_.follow_up);
+  if (session_.outputs.standard) {  // tone law, elastography, myotonometer, safety (docs/sessions.md)
+    standard_ = std::make_shared<StandardOutputs>(model_, session_, protocol_);
+    auto so = standard_;
+    set_tone_update([so](const SessionStep& st, VectorX& tone) { so->update_tone(st, tone); });
+    add_observer([so](const SessionStep& st, std::vector<SeriesValue>& series,
+                      std::vector<SafetyFlag>& flags) { so->observe(st, series, flags); });
+  }
 }
 
 void Simulation::add_observer(StepObserver observer) {
@@ -164,6 +176,14 @@ void Simulation::set_tone_update(ToneUpdate update) {
 }
 
 namespace {
+
+/// Most tool samples per mechanical substep for the heat and pressure sources (midpoint rule; one per
+/// quarter of the footprint's smaller semi-axis travelled).
+constexpr int kLoadSamples = 8;
+/// Largest nodal motion [m] of an unloaded substep below which the tissue counts as at rest.
+constexpr Real kRestMotion = 1e-7;
+/// Tone change [-] since the last solve that unsettles tissue at rest.
+constexpr Real kRestTone = 1e-3;
 
 /// Sources accumulated over the mechanical substeps of one macro step (energies, so that friction
 /// heat = friction work and dissipated heat = hysteresis exactly).
@@ -186,13 +206,10 @@ struct Accumulator {
     peak_pressure.assign(static_cast<size_t>(points), 0.0);
     friction_heat = work = force_last = force_max = 0;
   }
-  /// Adds f times the energies accumulated since `before` (cycle jumping: the settled cycles repeated).
+  /// Adds f times the mechanical energies (viscous heat, work) accumulated since `before` (cycle jumping:
+  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead.
   void extrapolate(const Accumulator& before, Real f) {
     dissipation += f * (dissipation - before.dissipation);
-    for (auto [v, b] : {std::pair{&friction, &before.friction}, std::pair{&h_dt, &before.h_dt},
-                        std::pair{&hT_dt, &before.hT_dt}})
-      for (size_t i = 0; i < v->size(); ++i) (*v)[i] += f * ((*v)[i] - (*b)[i]);
-    friction_heat += f * (friction_heat - before.friction_heat);
     work += f * (work - before.work);
   }
 };
@@ -201,6 +218,7 @@ struct Accumulator {
 
 RunSummary Simulation::run(ResultsSink& sink) {
   const auto wall0 = std::chrono::steady_clock::now();
+  set_runtime_threads(ctx_.threads);
   const Mesh& mesh = model_.mesh;
   const RunSpec& rs = session_.run;
   const Index nc = mesh.n_cells(), nn = mesh.n_nodes();
@@ -216,6 +234,11 @@ RunSummary Simulation::run(ResultsSink& sink) {
   qopt.linear.kind = rs.linear_solver;
   qopt.newton.rel_tolerance = rs.newton_tolerance;
   qopt.newton.max_tangent_reuse = rs.tangent_reuse;
+  qopt.force_tolerance = rs.force_tolerance;
+  // A hard tool can load thin skin into an indefinite tangent (wrinkling under a gun head): factorise
+  // such tangents with LU and go back to Cholesky as soon as the tangent is positive definite again.
+  qopt.linear.symmetric_fallback = true;
+  qopt.linear.fallback_retries_primary = true;
   QuasiStaticSolver solver(solid, qopt);
   const ContactLoad contact(mesh, mesh.facet_set("skin"));
   const FacetQuadrature& quad = contact.quadrature();
@@ -303,6 +326,52 @@ RunSummary Simulation::run(ResultsSink& sink) {
   Real h_prev = 0;                     // length of the previous substep [s]
   Real compliance = 2e-3, F_prev = 0;  // depth control: secant compliance of the tissue [m/N], last force [N]
   Accumulator acc;
+  // Samples the tool at the midpoints of kLoadSamples equal parts of [tau, tau + h] (item `st`) and adds
+  // the friction heat, hot-tool contact and peak pressure to acc; force_at(t, w) gives the normal force
+  // of a depth-controlled tool at time t, fraction w of the substep.
+  auto sample_loads = [&](const ProtocolState& st, Real tau, Real h, const auto& force_at) {
+    if (!st.technique) return;
+    // One sample per quarter semi-axis of travel (at least one, at most kLoadSamples).
+    const ToolCommand end = st.technique->command(tau + h - (tau - st.local_time));
+    const Real travel = end.velocity.norm() * h / std::max(std::min(end.footprint.a, end.footprint.b), 1e-6);
+    const int n = std::clamp(static_cast<int>(std::ceil(4 * travel - 1e-9)), 1, kLoadSamples);
+    const Real hs = h / n;
+    for (int k = 0; k < n; ++k) {
+      const Real w = (k + 0.5) / n;
+      const ToolCommand cs = st.technique->command(tau + w * h - (tau - st.local_time));
+      if (!cs.active) continue;
+      const Real Fs = cs.control == ToolControl::depth ? force_at(tau + w * h, w) : cs.force;
+      const FacetLoads Ls = contact.evaluate(cs, Fs);
+      for (Index p = 0; p < np; ++p) {
+        const auto i = static_cast<size_t>(p);
+        if (!Ls.heat_flux.empty()) acc.friction[i] += hs * Ls.heat_flux[i];
+        if (!Ls.contact_h.empty() && Ls.contact_h[i] > 0) {
+          acc.h_dt[i] += hs * Ls.contact_h[i];
+          acc.hT_dt[i] += hs * Ls.contact_h[i] * Ls.contact_temperature[i];
+        }
+        if (!Ls.pressure.empty()) acc.peak_pressure[i] = std::max(acc.peak_pressure[i], Ls.pressure[i]);
+      }
+      if (!Ls.heat_flux.empty()) acc.friction_heat += hs * total_friction_heat(quad, Ls);
+    }
+  };
+  // Loads only over [ta, tb] (jumped cycles): the tool's own path and timing, no mechanics; force_at as
+  // in sample_loads.
+  auto sample_window = [&](Real ta, Real tb, const auto& force_at) {
+    Real tau = ta;
+    while (tau < tb - 1e-12) {
+      Real h = std::min(protocol_.max_dt(tau), tb - tau);
+      if (tb - tau - h < 1e-9 * std::max(tb - ta, 1e-6)) h = tb - tau;
+      sample_loads(protocol_.at(tau), tau, h, [&](Real t, Real) { return force_at(t); });
+      tau += h;
+    }
+  };
+  std::vector<std::pair<Real, Real>>* force_log = nullptr;  // (time, force) of the substeps, when set
+  bool at_rest = true;                 // unloaded and settled: substeps skip the mechanics solve
+  VectorX tone_solved;                 // tone of the last solve (a tone change unsettles the tissue)
+  auto tone_moved = [&] {
+    if (tone_solved.size() != s.tone.size()) return !(s.tone.size() == 0 || s.tone.isZero(0)) || tone_solved.size() > 0;
+    return s.tone.size() > 0 && (s.tone - tone_solved).lpNorm<Eigen::Infinity>() > kRestTone;
+  };
   auto resolve = [&](Real ta, Real tb) {
     Real tau = ta;
     while (tau < tb - 1e-12) {
@@ -333,8 +402,11 @@ RunSummary Simulation::run(ResultsSink& sink) {
       const FacetLoads L = cmd.active ? contact.evaluate(cmd, F) : FacetLoads::zero(np);
       VectorX f1 = zero;
       if (cmd.active) contact.add_forces(L, f1);
-      const bool quiet = f1.isZero(0) && f_prev.isZero(0) && s.mech.u.isZero(0);
-      if (!quiet) {
+      // Unloaded tissue whose last unloaded substep moved it by less than kRestMotion is at rest: no
+      // solve until the next load (the viscous history left is below what the outputs resolve).
+      const bool unloaded = f1.isZero(0) && f_prev.isZero(0);
+      if (!unloaded) at_rest = false;
+      if (!at_rest) {
         const VectorX u0 = s.mech.u;
         const VectorX& fa = f_prev;
         // Predictor: linear extrapolation of the last substep (Newton starts closer to the moving load).
@@ -350,6 +422,8 @@ RunSummary Simulation::run(ResultsSink& sink) {
         summary.newton_iterations += r.newton_iterations;
         summary.linear_solver = r.linear_solver;
         acc.work += 0.5 * (fa + f1).dot(s.mech.u - u0);
+        if (unloaded && (s.mech.u - u0).lpNorm<Eigen::Infinity>() < kRestMotion) at_rest = true;
+        tone_solved = s.tone;
         u_prev = u0;
         h_prev = h;
       } else {
@@ -359,17 +433,18 @@ RunSummary Simulation::run(ResultsSink& sink) {
         const Real c = (s.mech.u.segment<3>(3 * probe).dot(cmd.pose.push) - ind0) / (F - F_prev);
         if (c > 0 && std::isfinite(c)) compliance = std::clamp(c, compliance / 4, compliance * 4);
       }
-      F_prev = cmd.active ? F : 0.0;
-      for (Index p = 0; p < np; ++p) {
-        const auto i = static_cast<size_t>(p);
-        if (!L.heat_flux.empty()) acc.friction[i] += h * L.heat_flux[i];
-        if (!L.contact_h.empty() && L.contact_h[i] > 0) {
-          acc.h_dt[i] += h * L.contact_h[i];
-          acc.hT_dt[i] += h * L.contact_h[i] * L.contact_temperature[i];
-        }
-        if (!L.pressure.empty()) acc.peak_pressure[i] = std::max(acc.peak_pressure[i], L.pressure[i]);
+      // Heat and pressure sources, finer than the mechanics (depth control: force interpolated from the
+      // previous substep).
+      sample_loads(st, tau, h, [&](Real, Real w) { return F_prev + w * (F - F_prev); });
+      if (force_log) {
+        if (force_log->empty()) force_log->push_back({tau, F_prev});
+        force_log->push_back({t1, F});
       }
-      if (cmd.active && !L.heat_flux.empty()) acc.friction_heat += h * total_friction_heat(quad, L);
+      if (!L.pressure.empty())
+        for (Index p = 0; p < np; ++p)
+          acc.peak_pressure[static_cast<size_t>(p)] =
+              std::max(acc.peak_pressure[static_cast<size_t>(p)], L.pressure[static_cast<size_t>(p)]);
+      F_prev = cmd.active ? F : 0.0;
       acc.force_last = F;
       acc.force_max = std::max(acc.force_max, F);
       f_prev = std::move(f1);
@@ -383,6 +458,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
   VectorX perfusion = heat.cell_perfusion();
   std::vector<SeriesValue> observed;
   int current_block = -1;
+  VectorX u_rest = VectorX::Zero(3 * nn);  // the body at rest (resting tone balanced); u is recorded from it
   auto region_temperatures = [&](int r, Real& mean, Real& mx) {
     Real vol = 0, sum = 0;
     mx = -std::numeric_limits<Real>::infinity();
@@ -406,7 +482,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
       RegionPeaks& pk = summary.regions[static_cast<size_t>(r)];
       Real dmax = 0, pmax = -std::numeric_limits<Real>::infinity(), vm = 0, gs = 0, wsum = 0, vol = 0;
       for (Index n : nodes_of[static_cast<size_t>(r)])
-        dmax = std::max(dmax, s.mech.u.segment<3>(3 * n).norm());
+        dmax = std::max(dmax, (s.mech.u.segment<3>(3 * n) - u_rest.segment<3>(3 * n)).norm());
       for (Index e : mesh.cells_in_region(r)) {
         pmax = std::max(pmax, cs.pressure[e]);
         vm = std::max(vm, cs.von_mises[e]);
@@ -450,16 +526,52 @@ RunSummary Simulation::run(ResultsSink& sink) {
     return cs;
   };
   auto write_fields = [&](Real time, const CellStress& cs) {
-    const Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, 3, Eigen::RowMajor>> U(s.mech.u.data(), nn, 3);
+    const VectorX du = s.mech.u - u_rest;
+    const Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, 3, Eigen::RowMajor>> U(du.data(), nn, 3);
     sink.write_field("displacement", time, FieldCenter::node, U, "m");
     sink.write_field("temperature", time, FieldCenter::node, s.temperature, "K");
     sink.write_field("pressure", time, FieldCenter::cell, cs.pressure, "Pa");
     sink.write_field("von_mises", time, FieldCenter::cell, cs.von_mises, "Pa");
     sink.write_field("perfusion", time, FieldCenter::cell, perfusion, "1/s");
+    if (session_.outputs.tone_field) {
+      sink.write_field("strain", time, FieldCenter::cell, cs.strain, "1");
+      if (s.tone.size()) {
+        const int nq = solid.geometry().n_qp();
+        VectorX cell_tone(nc);
+        for (Index e = 0; e < nc; ++e) cell_tone[e] = s.tone.segment(e * nq, nq).mean();
+        sink.write_field("tone", time, FieldCenter::cell, cell_tone, "1");
+      }
+    }
     sink.flush();
   };
 
   acc.reset(nc, np);
+  if (standard_) {  // resting tone and the readings at t = 0, before the first macro step
+    SessionStep v0;
+    v0.solid = &solid;
+    v0.state = &s;
+    v0.cell_perfusion = &perfusion;
+    v0.skin = &quad;
+    v0.skin_pressure = acc.peak_pressure;
+    v0.protocol = protocol_.at(0.0);
+    v0.record = true;
+    std::vector<SafetyFlag> flags;
+    standard_->set_resting_tone(v0, s.tone);
+    if (s.tone.size() && s.tone.maxCoeff() > 0) {
+      // The resting tone's active fibre stress belongs to the body at rest: balance it before t = 0
+      // (10 min, so the viscoelastic branches relax); displacements are recorded from this state.
+      in.tone = &s.tone;
+      const LoadFunction none = [&](Real) { return MechanicalLoad{zero, zero}; };
+      const MechanicsRunSummary r = solver.solve(s.mech.u, none, -600.0, 0.0, 3, {}, nullptr, &in);
+      summary.steps += r.steps;
+      summary.newton_iterations += r.newton_iterations;
+      u_rest = s.mech.u;
+      tone_solved = s.tone;
+    }
+    standard_->begin(v0, observed, flags);
+    if (!flags.empty()) sink.append_flags(flags);
+    summary.safety_flags.insert(summary.safety_flags.end(), flags.begin(), flags.end());
+  }
   {
     const CellStress cs = evaluate_state(0.0, true);
     write_fields(0.0, cs);
@@ -476,6 +588,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
     acc.reset(nc, np);
     T_frozen = s.temperature;
     in.tone = s.tone.size() ? &s.tone : nullptr;
+    if (tone_moved()) at_rest = false;
     heat.set_perfusion(perfusion_law, s.temperature, no_stimulus);  // lagged
     perfusion = heat.cell_perfusion();
 
@@ -484,8 +597,8 @@ RunSummary Simulation::run(ResultsSink& sink) {
     int K = 0, M = 0;
     if (rs.cycle_averaging && period) {
       K = rs.resolved_cycles;
-      M = rs.jumped_cycles > 0 ? rs.jumped_cycles
-                               : static_cast<int>(std::floor(rs.dt_thermal / *period + 1e-9)) - K;
+      const Real window = rs.cycle_window > 0 ? rs.cycle_window : rs.dt_thermal;
+      M = rs.jumped_cycles > 0 ? rs.jumped_cycles : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
       jump = M > 0 && t + (K + M) * *period <= boundary_t + 1e-9;
     }
     Real dt = 0;
@@ -496,10 +609,38 @@ RunSummary Simulation::run(ResultsSink& sink) {
       const int j = (M - 1) / 2;
       const Real tr = t + j * P;
       Accumulator before = acc;
+      std::optional<SolidHistory> cycle_start;  // history one period before the end of the resolved cycles
+      std::vector<std::pair<Real, Real>> last_cycle;  // (time, force) over the last resolved cycle
+      if (K == 1) cycle_start = s.history;
+      if (K == 1) force_log = &last_cycle;
       resolve(tr, tr + P);
       if (K > 1) before = acc;
-      resolve(tr + P, tr + K * P);
+      if (K > 2) resolve(tr + P, tr + (K - 1) * P);
+      if (K > 1) {
+        cycle_start = s.history;
+        force_log = &last_cycle;
+        resolve(tr + (K - 1) * P, tr + K * P);
+      }
+      force_log = nullptr;
+      // Mechanics of the jumped cycles (viscous heat, work): the settled cycles repeated.
       acc.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1));
+      // The slow viscous branches (tau >> P) keep creeping over the jumped cycles: advance them too.
+      solid.jump_history(s.history, *cycle_start, P, M, &in);
+      // Tool loads of the jumped cycles (friction heat, hot contact, pressure) along the tool's own path,
+      // with a depth-controlled tool's force repeating that of the last resolved cycle by phase.
+      const Real c0 = tr + (K - 1) * P;
+      auto force_at = [&](Real time) {
+        const Real ph = c0 + (time - c0) - P * std::floor((time - c0) / P);
+        auto it = std::lower_bound(last_cycle.begin(), last_cycle.end(), ph,
+                                   [](const auto& a, Real x) { return a.first < x; });
+        if (it == last_cycle.begin()) return it->second;
+        if (it == last_cycle.end()) return last_cycle.back().second;
+        const auto& a = *(it - 1);
+        const Real f = (ph - a.first) / std::max(it->first - a.first, 1e-300);
+        return a.second + f * (it->second - a.second);
+      };
+      sample_window(t, tr, force_at);
+      sample_window(tr + K * P, t + (K + M) * P, force_at);
       dt = (K + M) * P;
       summary.resolved_cycles += K;
       summary.jumped_cycles += M;
@@ -549,14 +690,15 @@ RunSummary Simulation::run(ResultsSink& sink) {
     view.skin_pressure = acc.peak_pressure;
     view.protocol = st;
     view.cycle_jump = jump;
+    const bool last = t >= T_end - 1e-9;
+    const bool row = last || rs.series_every <= 0 || t >= next_series - 1e-9;
+    view.record = row;
     if (tone_update_) tone_update_(view, s.tone);
     observed.clear();
     std::vector<SafetyFlag> flags;
     for (const auto& obs : observers_) obs(view, observed, flags);
     if (!flags.empty()) sink.append_flags(flags);
-
-    const bool last = t >= T_end - 1e-9;
-    const bool row = last || rs.series_every <= 0 || t >= next_series - 1e-9;
+    summary.safety_flags.insert(summary.safety_flags.end(), flags.begin(), flags.end());
     const CellStress cs = evaluate_state(t, row);
     if (row && rs.series_every > 0)
       next_series = (std::floor(t / rs.series_every + 1e-9) + 1) * rs.series_every;
@@ -571,6 +713,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
     ctx_.report(T_end > 0 ? t / T_end : 1.0, status.str());
   }
   summary.simulated_time = t;
+  if (standard_) summary.muscles = standard_->report();
   sink.flush();
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return summary;

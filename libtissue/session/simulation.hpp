@@ -13,6 +13,7 @@
 #include "libtissue/mechanics/solid_problem.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_spec.hpp"
+#include "libtissue/session/standard_outputs.hpp"
 #include "libtissue/solver/coupled_stepper.hpp"
 #include "libtissue/technique/protocol.hpp"
 
@@ -45,8 +46,10 @@ struct RunSummary {
   Real dissipated_heat = 0;                         ///< viscous dissipation of the tissue [J]
   Real work = 0;                                    ///< mechanical work of the tool on the tissue [J]
   Real contact_heat = 0;                            ///< heat from hot tools (stone, pack) into the skin [J]
-  int resolved_cycles = 0;  ///< cycles of periodic techniques resolved in cycle-jump windows
-  int jumped_cycles = 0;    ///< cycles advanced with averaged sources (not resolved)
+  int resolved_cycles = 0;               ///< cycles of periodic techniques resolved in cycle-jump windows
+  int jumped_cycles = 0;                 ///< cycles advanced with averaged sources (not resolved)
+  std::vector<MuscleReport> muscles;     ///< per muscle: tone and elasticity before, after, at the end
+  std::vector<SafetyFlag> safety_flags;  ///< every safety flag raised, in time order
 };
 
 /// Read-only view of the run after one macro step [t0, t1] (for observers and the tone hook).
@@ -61,6 +64,7 @@ struct SessionStep {
   std::span<const Real> skin_pressure;        ///< largest tool pressure per skin point over the step [Pa]
   ProtocolState protocol;                     ///< protocol item active at t0
   bool cycle_jump = false;                    ///< whether the step advanced jumped (unresolved) cycles
+  bool record = false;                        ///< whether this step writes a series row
 };
 
 /// Called after every macro step with a read-only view; may append series values (written when the
@@ -83,10 +87,14 @@ class Simulation {
   RunSummary run(ResultsSink& sink);
   /// Adds an observer called after every macro step.
   void add_observer(StepObserver observer);
-  /// Sets the tone law hook called after every macro step (none: tone held at 0).
+  /// Sets the tone law hook called after every macro step (none: tone held at 0); replaces the standard
+  /// tone law (the standard outputs still set the resting tone at t = 0).
   void set_tone_update(ToneUpdate update);
   /// The protocol built from the session.
   const Protocol& protocol() const { return protocol_; }
+  /// The standard outputs (tone law, elastography, myotonometer, safety) attached by the constructor, or
+  /// nullptr when session.outputs.standard is false.
+  const StandardOutputs* standard_outputs() const { return standard_.get(); }
 
  private:
   const Model& model_;
@@ -95,6 +103,7 @@ class Simulation {
   Protocol protocol_;
   std::vector<StepObserver> observers_;
   ToneUpdate tone_update_;
+  std::shared_ptr<StandardOutputs> standard_;
 };
 
 /// Builds the technique of one session item over `mesh` (SkinPatch::of_region of its target); errors

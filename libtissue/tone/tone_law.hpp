@@ -68,8 +68,8 @@ class ToneLaw {
 /// Parameters of InhibitionRecoveryLaw (SI). Values and sources: data/tone/tone.toml.
 struct ToneParameters {
   Real tau_recovery = 300.0;                ///< recovery time constant toward resting tone [s]
-  Real pressure_rate = 3.3e-3;              ///< k_p: maximal inhibition rate by sustained pressure [1/s]
-  Real pressure_half = 1.0e4;               ///< p_half: pressure of half-maximal inhibition [Pa]
+  Real pressure_rate = 1.33e-2;             ///< k_p: maximal inhibition rate by sustained pressure [1/s]
+  Real pressure_half = 3.0e3;               ///< p_half: pressure of half-maximal inhibition [Pa]
   Real pressure_exponent = 2.0;             ///< n: Hill exponent of the pressure response [-]
   Real temperature_rate = 1.0e-3;           ///< k_T: inhibition rate per kelvin above baseline [1/(s K)]
   Real temperature_base = kCelsius + 37.0;  ///< T_base: baseline temperature [K]

@@ -1,11 +1,13 @@
 """libtissue: finite-element simulation of massage on lower-back and hip muscle tissue.
 
 The compiled core lives in :mod:`tissue._tissue` and is re-exported here unchanged (thin
-bindings of the C++ library, SI units throughout). This module adds two conveniences:
+bindings of the C++ library, SI units throughout). This module adds conveniences:
 
 * :func:`quantity` -- ``quantity("30 N")`` -> ``30.0`` (SI), optionally dimension-checked;
-* :func:`run_session` -- run a session file or :class:`SessionSpec` with a progress bar and get a
-  :class:`Results` object (a thin wrapper of :class:`ResultsReader`).
+* :class:`Session` and the technique factories :func:`Stroking`, :func:`HotStone`, ... :func:`Rest`
+  (module :mod:`tissue.session`) -- sessions built in code with units (``force="20 N"``);
+* :func:`run_session` -- run a session file, :class:`SessionSpec` or :class:`Session` with a progress
+  bar and observers and get a :class:`Results` object (a thin wrapper of :class:`ResultsReader`).
 
 Plotting helpers live in :mod:`tissue.plot` (matplotlib, imported lazily).
 """
@@ -16,7 +18,7 @@ import os
 import sys
 import tempfile
 import time as _time
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, Sequence, Union
 
 from . import _tissue
 from ._tissue import *  # noqa: F401,F403  (the compiled API)
@@ -35,6 +37,24 @@ from ._tissue import (
     units,
 )
 
+from .session import (  # noqa: E402  (needs the compiled API above)
+    DeepStroking,
+    HeatPack,
+    HotStone,
+    Kneading,
+    MassageGun,
+    Percussion,
+    Rest,
+    Session,
+    StaticCompression,
+    Stroking,
+    TransverseFriction,
+    Vibration,
+    load_model,
+    load_session,
+    technique,
+)
+
 __version__ = "0.1.0"
 
 __all__ = [name for name in dir(_tissue) if not name.startswith("_")] + [
@@ -42,7 +62,41 @@ __all__ = [name for name in dir(_tissue) if not name.startswith("_")] + [
     "run_session",
     "Results",
     "units",
+    "Session",
+    "technique",
+    "load_session",
+    "load_model",
+    "Stroking",
+    "DeepStroking",
+    "Kneading",
+    "Percussion",
+    "MassageGun",
+    "TransverseFriction",
+    "StaticCompression",
+    "Vibration",
+    "HeatPack",
+    "HotStone",
+    "Rest",
+    "MUSCLE_QUANTITIES",
 ]
+
+#: Series recorded per muscle region (units): tone and elasticity (when the tone law and the
+#: observers are attached) and the thermal/mechanical quantities every run writes.
+MUSCLE_QUANTITIES = {
+    "tone": "1",
+    "shear_modulus": "Pa",
+    "shear_wave_speed": "m/s",
+    "shear_wave_speed_across": "m/s",
+    "myoton_frequency": "Hz",
+    "myoton_stiffness": "N/m",
+    "myoton_decrement": "1",
+    "myoton_relaxation_time": "s",
+    "myoton_creep": "1",
+    "temperature_mean": "K",
+    "temperature_max": "K",
+    "perfusion_mean": "1/s",
+    "peak_pressure": "Pa",
+}
 
 
 def quantity(text: str, dim: Union[str, "units.Dimension", None] = None, field: str = "value") -> float:
@@ -103,6 +157,33 @@ class Results:
     def series(self, group: str, name: str):
         """Values of one series, float64 (T,), aligned with :attr:`time` (NaN where absent)."""
         return self.reader.series(group, name).values
+
+    def has_series(self, group: str, name: str) -> bool:
+        """Whether a series group recorded a quantity."""
+        return group in self.groups and name in self.names(group)
+
+    @property
+    def muscles(self) -> list:
+        """Names of the muscle regions of the mesh (region kind muscle), in region order."""
+        from ._tissue import TissueKind
+
+        return [r.name for r in self.mesh.regions.all() if r.kind == TissueKind.muscle]
+
+    def change(self, group: str, name: str, relative: bool = False) -> float:
+        """Last minus first recorded (non-NaN) value of a series; ``relative``: divided by the first."""
+        import numpy as np
+
+        v = np.asarray(self.series(group, name), dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size == 0:
+            return float("nan")
+        d = float(v[-1] - v[0])
+        return d / float(v[0]) if relative else d
+
+    def table(self, name: str, groups: Optional[list] = None) -> dict:
+        """``{group: values (T,)}`` of one quantity for the groups that recorded it (default: all)."""
+        return {g: self.series(g, name) for g in (groups if groups is not None else self.groups)
+                if self.has_series(g, name)}
 
     def units(self, group: str, name: str) -> str:
         """Unit string of one series."""
@@ -203,10 +284,20 @@ class _TqdmBar:
 
 def _progress_bar():
     try:
+        import ipywidgets  # noqa: F401  (tqdm.auto shows a widget in notebooks only with them)
+
         from tqdm.auto import tqdm
     except ImportError:
-        return _TextBar()
-    return _TqdmBar(tqdm)
+        try:
+            from tqdm.std import tqdm  # a text bar (in notebooks too)
+        except ImportError:
+            return _TextBar()
+    try:
+        return _TqdmBar(tqdm)
+    except ImportError:  # a notebook without ipywidgets: tqdm.auto picks the widget bar, which needs them
+        from tqdm.std import tqdm as text_tqdm
+
+        return _TqdmBar(text_tqdm)
 
 
 def run_session(
@@ -216,10 +307,12 @@ def run_session(
     threads: Optional[int] = None,
     progress: Union[bool, Callable[[float, str], None]] = True,
     overwrite: bool = False,
+    model: Union[Model, str, os.PathLike, None] = None,
+    observers: Sequence[Callable] = (),
 ) -> Results:
     """Runs a session like ``tissue run`` and returns its :class:`Results`.
 
-    session:    a session file path (TOML) or a :class:`SessionSpec` (not modified).
+    session:    a session file path (TOML), a :class:`SessionSpec` or :class:`Session` (not modified).
     output:     results file (.h5, with an .xdmf companion); None writes into a new temporary
                 directory (see ``Results.path``).
     resolution: "coarse", "default" or "fine" overrides the session's model resolution.
@@ -228,6 +321,10 @@ def run_session(
                 bar on stderr), False shows nothing, a callable(fraction, status) is called
                 instead. Ctrl-C stops a run that reports progress (KeyboardInterrupt).
     overwrite:  replace an existing output file (else InputError if it exists).
+    model:      a :class:`Model` (reused, e.g. across a parameter study), a resolution name, a Gmsh
+                .msh path, or None: built from the session's [model] table.
+    observers:  callables observer(step: SessionStep) called after every macro step (with the GIL);
+                they may return (group, name, value, units) tuples or call step.add_series(...).
 
     Raises InputError (ValueError) on bad input and NumericalError (RuntimeError) on a numerical
     failure. The returned Results keeps the RunSummary in ``.summary``.
@@ -257,13 +354,27 @@ def run_session(
     else:
         callback = None
 
-    model = Model.from_spec(spec.model)
+    from .session import load_model
+
+    model = load_model(model, spec.model)
     # threads < 1: the Simulation takes the session's [run] threads, else all hardware threads.
     context = RunContext(threads=0, progress=callback)
     try:
+        simulation = Simulation(model, spec, context)
+        for observer in observers:
+            simulation.add_observer(observer)
         with ResultsWriter(output, OpenMode.overwrite if overwrite else OpenMode.create_new) as writer:
-            summary = Simulation(model, spec, context).run(writer)
+            summary = simulation.run(writer)
     finally:
         if bar is not None:
             bar.close()
     return Results(output, summary)
+
+
+def __getattr__(name: str):
+    """Imports :mod:`tissue.plot` on first use (``tissue.plot.tone(...)`` without importing it first)."""
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'tissue' has no attribute {name!r}")

@@ -11,7 +11,8 @@ import os
 import pathlib
 import typing
 from . import _tissue_units as units
-__all__: list[str] = ['BoxMeshOptions', 'CellType', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'InputError', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'NodeSet', 'NumericalError', 'OpenMode', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'Side', 'Simulation', 'Snapshot', 'SourceLocation', 'StaticCompressionSpec', 'TechniqueList', 'TissueKind', 'TissueLibrary', 'TissueParameters', 'footprint_by_name', 'generate_lumbar_hip', 'hardware_threads', 'make_box_mesh', 'nodes_per_cell', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_msh', 'read_session_file', 'skin_point_above_region', 'technique_names', 'units']
+from . import _tissue_friction as friction
+__all__: list[str] = ['BoxMeshOptions', 'CellType', 'DEFAULT_FRICTION_HEAT_FRACTION', 'DeepStrokingOptions', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'HeatPackOptions', 'HotStoneOptions', 'InputError', 'KneadingOptions', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MassageGunOptions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'MuscleReport', 'MuscleState', 'NodeSet', 'NumericalError', 'OpenMode', 'OutputSpec', 'PatientSpec', 'PercussionOptions', 'Protocol', 'ProtocolEvent', 'ProtocolList', 'ProtocolPhase', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'RestOptions', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'SessionStep', 'Side', 'Simulation', 'SkinPatch', 'Snapshot', 'SourceLocation', 'StaticCompressionOptions', 'StaticCompressionSpec', 'StrokingOptions', 'Technique', 'TechniqueInfo', 'TechniqueKeyInfo', 'TechniqueList', 'TechniqueSpec', 'TissueKind', 'TissueLibrary', 'TissueParameters', 'ToolCommand', 'ToolControl', 'ToolPose', 'TransverseFrictionOptions', 'VibrationOptions', 'footprint_by_name', 'friction', 'generate_lumbar_hip', 'hardware_threads', 'make_box_mesh', 'make_technique', 'nodes_per_cell', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_msh', 'read_session_file', 'skin_point_above_region', 'technique_catalogue', 'technique_names', 'units']
 
 class InputError(ValueError):
     """Invalid user input; str(e) is 'file:line:col: field: message'."""
@@ -865,6 +866,1353 @@ class Footprint:
         """
         Tool name for reports.
         """
+class ToolControl:
+    """
+    How the normal load of a tool is prescribed.
+    
+    Members:
+    
+      force : total normal force prescribed (hands, stones, packs)
+    
+      depth : indentation prescribed (massage gun), capped at force_limit
+    """
+    __members__: typing.ClassVar[dict[str, ToolControl]]
+    depth: typing.ClassVar[ToolControl]
+    force: typing.ClassVar[ToolControl]
+    @typing.overload
+    def __eq__(self, other: ToolControl) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: ToolControl) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ToolPose:
+    """
+    Where a tool is: contact centre, footprint orientation, push direction [m].
+    """
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def centre(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Contact centre [m] (3,).
+        """
+    @centre.setter
+    def centre(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[3, 1]"]) -> None:
+        ...
+    @property
+    def push(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Unit direction of the applied force (into the tissue).
+        """
+    @push.setter
+    def push(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[3, 1]"]) -> None:
+        ...
+    @property
+    def u_axis(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Direction of the footprint's a semi-axis, in the skin plane.
+        """
+    @u_axis.setter
+    def u_axis(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[3, 1]"]) -> None:
+        ...
+class ToolCommand:
+    """
+    The tool's state at one instant (SI): pose, footprint, force or depth target, velocity, friction and temperature. What Technique.command(t) returns.
+    Keyword arguments set fields of the defaults, e.g. ToolCommand(force=10.0, pose=ToolPose(centre=(0.05, 0.1, 0.0))).
+    """
+    @staticmethod
+    def inactive() -> ToolCommand:
+        """
+        A command with no tool on the skin.
+        """
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def validate(self, prefix: str = 'tool') -> None:
+        """
+        InputError naming prefix.<field> for negative force/depth/mu, eta outside [0, 1], ...
+        """
+    @property
+    def active(self) -> bool:
+        """
+        False: no tool on the skin.
+        """
+    @active.setter
+    def active(self, arg0: bool) -> None:
+        ...
+    @property
+    def control(self) -> ToolControl:
+        """
+        ToolControl.force or ToolControl.depth.
+        """
+    @control.setter
+    def control(self, arg0: ToolControl) -> None:
+        ...
+    @property
+    def depth(self) -> float:
+        """
+        Target indentation along pose.push [m] (depth control).
+        """
+    @depth.setter
+    def depth(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-].
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def footprint(self) -> Footprint:
+        """
+        Contact shape (Footprint; a copy).
+        """
+    @footprint.setter
+    def footprint(self, arg0: Footprint) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Normal force [N] (force control).
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force_limit(self) -> float:
+        """
+        Largest normal force [N] (stall force; inf for hands).
+        """
+    @force_limit.setter
+    def force_limit(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def heat_transfer(self) -> float:
+        """
+        Contact conductance tool/skin [W/m^2/K].
+        """
+    @heat_transfer.setter
+    def heat_transfer(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Dynamic friction coefficient [-].
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pose(self) -> ToolPose:
+        """
+        Contact centre, footprint orientation, push (ToolPose; a copy).
+        """
+    @pose.setter
+    def pose(self, arg0: ToolPose) -> None:
+        ...
+    @property
+    def tool_temperature(self) -> float | None:
+        """
+        Tool surface temperature [K], or None.
+        """
+    @tool_temperature.setter
+    def tool_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def velocity(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Tool velocity relative to the skin [m/s] (3,).
+        """
+    @velocity.setter
+    def velocity(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[3, 1]"]) -> None:
+        ...
+class Technique:
+    """
+    A massage technique: tool kinematics as a function of local time t [s] (t = 0 at its start).
+    
+    Subclass it in Python and override command(t) -> ToolCommand and duration() -> float; optionally max_dt(t) (default inf: one mechanical step per macro step), period() (None), name() (default: the class name) and target() (region label, default ''). Call super().__init__() in __init__. Add an instance to a session with Session.add(technique) or TechniqueSpec(options=technique): the solver calls it with the GIL re-acquired; name() and target() are read once.
+    """
+    def __init__(self) -> None:
+        """
+        Base constructor (call it from a subclass's __init__).
+        """
+    def __repr__(self) -> str:
+        ...
+    def command(self, t: typing.SupportsFloat | typing.SupportsIndex) -> ToolCommand:
+        """
+        Tool command at local time t [s] (ToolCommand).
+        """
+    def duration(self) -> float:
+        """
+        Duration [s].
+        """
+    def max_dt(self, t: typing.SupportsFloat | typing.SupportsIndex) -> float:
+        """
+        Largest mechanical step that resolves the load near t [s].
+        """
+    def name(self) -> str:
+        """
+        Technique key, e.g. 'stroking'.
+        """
+    def period(self) -> float | None:
+        """
+        Period of a cyclic load [s] (enables cycle averaging), or None.
+        """
+    def target(self) -> str:
+        """
+        Target region name ('' if none).
+        """
+class SkinPatch:
+    """
+    The skin over a region: extent, centre, normal and mean fibre direction [m] (where the named techniques put their paths). SkinPatch.of_region(mesh, 'erector_spinae_right').
+    """
+    @staticmethod
+    def of_region(mesh: Mesh, region: str, skin_set: str = 'skin') -> SkinPatch:
+        """
+        The patch of a named region; InputError for an unknown or empty region.
+        """
+    def __repr__(self) -> str:
+        ...
+    def contains(self, point: typing.Annotated[numpy.typing.ArrayLike, numpy.float64, "[3, 1]"], inset: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> bool:
+        """
+        Whether the point's x-y lies inside the extent shrunk by `inset` [m].
+        """
+    @property
+    def across(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Unit in-plane direction across the fibres.
+        """
+    @property
+    def centre(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Skin point above the region's mean node [m].
+        """
+    @property
+    def fibre(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Unit mean fibre direction in the skin plane.
+        """
+    @property
+    def hi(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Upper x-y corner [m].
+        """
+    @property
+    def lo(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Lower x-y corner of the region's cells [m] (z = skin height).
+        """
+    @property
+    def normal(self) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+        """
+        Outward skin normal.
+        """
+    @property
+    def region(self) -> str:
+        """
+        Region name.
+        """
+class RestOptions:
+    """
+    A rest: no tool on the skin for `duration` [s].
+    """
+    def __copy__(self) -> RestOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> RestOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def copy(self) -> RestOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Rest time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class StrokingOptions:
+    """
+    Options of stroking (effleurage), SI units; `tissue techniques` lists them.
+    """
+    def __copy__(self) -> StrokingOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> StrokingOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> StrokingOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Normal force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def lanes(self) -> int:
+        """
+        Parallel strokes across the muscle.
+        """
+    @lanes.setter
+    def lanes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Force ramp-in and ramp-out [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def speed(self) -> float:
+        """
+        Gliding speed [m/s].
+        """
+    @speed.setter
+    def speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class DeepStrokingOptions:
+    """
+    Options of deep stroking (slow, strong strokes), SI units.
+    """
+    def __copy__(self) -> DeepStrokingOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> DeepStrokingOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> DeepStrokingOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Normal force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def lanes(self) -> int:
+        """
+        Parallel strokes across the muscle.
+        """
+    @lanes.setter
+    def lanes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Force ramp-in and ramp-out [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def speed(self) -> float:
+        """
+        Gliding speed [m/s].
+        """
+    @speed.setter
+    def speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class KneadingOptions:
+    """
+    Options of kneading (petrissage), SI units.
+    """
+    def __copy__(self) -> KneadingOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> KneadingOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> KneadingOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Mean normal force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frequency(self) -> float:
+        """
+        Circles per second [Hz].
+        """
+    @frequency.setter
+    def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def glide_speed(self) -> float:
+        """
+        Travel of the circle centre [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the circles inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def modulation(self) -> float:
+        """
+        Force swing F (1 + m sin(2 pi f t)) [-], 0..1.
+        """
+    @modulation.setter
+    def modulation(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def radius(self) -> float:
+        """
+        Radius of the circles [m].
+        """
+    @radius.setter
+    def radius(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Force ramp-in and ramp-out [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class PercussionOptions:
+    """
+    Options of percussion (tapotement), SI units.
+    """
+    def __copy__(self) -> PercussionOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> PercussionOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> PercussionOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def contact_fraction(self) -> float:
+        """
+        Fraction of a period in contact.
+        """
+    @contact_fraction.setter
+    def contact_fraction(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frequency(self) -> float:
+        """
+        Taps per second [Hz].
+        """
+    @frequency.setter
+    def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def glide_speed(self) -> float:
+        """
+        Travel along the fibres [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def peak_force(self) -> float:
+        """
+        Peak force of a tap [N].
+        """
+    @peak_force.setter
+    def peak_force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class MassageGunOptions:
+    """
+    Options of the massage gun (depth-controlled strokes), SI units.
+    """
+    def __copy__(self) -> MassageGunOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> MassageGunOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> MassageGunOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frequency(self) -> float:
+        """
+        Stroke rate [Hz].
+        """
+    @frequency.setter
+    def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def glide_speed(self) -> float:
+        """
+        Travel along the fibres [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def head(self) -> Footprint:
+        """
+        Attachment (Footprint: gun_ball, gun_flat, gun_bullet).
+        """
+    @head.setter
+    def head(self, arg0: Footprint) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def preload_depth(self) -> float:
+        """
+        Indentation at the retracted end [m].
+        """
+    @preload_depth.setter
+    def preload_depth(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stall_force(self) -> float:
+        """
+        Largest force before the motor stalls [N].
+        """
+    @stall_force.setter
+    def stall_force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stroke(self) -> float:
+        """
+        Peak-to-peak head travel [m].
+        """
+    @stroke.setter
+    def stroke(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class TransverseFrictionOptions:
+    """
+    Options of cross-fibre friction (Cyriax), SI units.
+    """
+    def __copy__(self) -> TransverseFrictionOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> TransverseFrictionOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> TransverseFrictionOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def amplitude(self) -> float:
+        """
+        Half the cross-fibre excursion [m].
+        """
+    @amplitude.setter
+    def amplitude(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Normal force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frequency(self) -> float:
+        """
+        Back-and-forth cycles per second [Hz].
+        """
+    @frequency.setter
+    def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the stroke inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def offset_along(self) -> float:
+        """
+        Position along the fibres [m].
+        """
+    @offset_along.setter
+    def offset_along(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Force ramp-in and ramp-out [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class StaticCompressionOptions:
+    """
+    Options of static compression (ramp, hold, release), SI units.
+    """
+    def __copy__(self) -> StaticCompressionOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> StaticCompressionOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> StaticCompressionOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def force(self) -> float:
+        """
+        Hold force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hold(self) -> float:
+        """
+        Hold time [s].
+        """
+    @hold.setter
+    def hold(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def offset_across(self) -> float:
+        """
+        Contact point across the fibres [m].
+        """
+    @offset_across.setter
+    def offset_across(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def offset_along(self) -> float:
+        """
+        Contact point along the fibres [m].
+        """
+    @offset_along.setter
+    def offset_along(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Ramp from 0 to the force [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def release(self) -> float:
+        """
+        Release from the force to 0 [s].
+        """
+    @release.setter
+    def release(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class VibrationOptions:
+    """
+    Options of vibration, SI units.
+    """
+    def __copy__(self) -> VibrationOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> VibrationOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> VibrationOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def amplitude(self) -> float:
+        """
+        Force amplitude [N].
+        """
+    @amplitude.setter
+    def amplitude(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def frequency(self) -> float:
+        """
+        Vibration frequency [Hz].
+        """
+    @frequency.setter
+    def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def glide_speed(self) -> float:
+        """
+        Travel along the fibres [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mean_force(self) -> float:
+        """
+        Mean normal force [N].
+        """
+    @mean_force.setter
+    def mean_force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Ramp-in and ramp-out of the mean force [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tool(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @tool.setter
+    def tool(self, arg0: Footprint) -> None:
+        ...
+class HeatPackOptions:
+    """
+    Options of a heat pack (resting warm pad), SI units.
+    """
+    def __copy__(self) -> HeatPackOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> HeatPackOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> HeatPackOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def duration(self) -> float:
+        """
+        Application time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Pad weight or light pressure [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def heat_transfer(self) -> float:
+        """
+        Contact conductance [W/m^2/K].
+        """
+    @heat_transfer.setter
+    def heat_transfer(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def offset_across(self) -> float:
+        """
+        Pad centre across the fibres [m].
+        """
+    @offset_across.setter
+    def offset_across(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def offset_along(self) -> float:
+        """
+        Pad centre along the fibres [m].
+        """
+    @offset_along.setter
+    def offset_along(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pack(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @pack.setter
+    def pack(self, arg0: Footprint) -> None:
+        ...
+    @property
+    def temperature(self) -> float:
+        """
+        Pad temperature [K].
+        """
+    @temperature.setter
+    def temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class HotStoneOptions:
+    """
+    Options of a hot stone (gliding or placed), SI units.
+    """
+    def __copy__(self) -> HotStoneOptions:
+        ...
+    def __deepcopy__(self, memo: dict) -> HotStoneOptions:
+        ...
+    def __init__(self, **kwargs) -> None:
+        ...
+    def copy(self) -> HotStoneOptions:
+        """
+        A copy.
+        """
+    def validate(self, prefix: str = 'options') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid values.
+        """
+    @property
+    def cooling_time(self) -> float:
+        """
+        Cooling time constant [s] (0: constant).
+        """
+    @cooling_time.setter
+    def cooling_time(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def duration(self) -> float:
+        """
+        Total time [s].
+        """
+    @duration.setter
+    def duration(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def eta(self) -> float:
+        """
+        Fraction of the friction heat entering the skin [-], 0..1.
+        """
+    @eta.setter
+    def eta(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def force(self) -> float:
+        """
+        Normal force [N].
+        """
+    @force.setter
+    def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def heat_transfer(self) -> float:
+        """
+        Contact conductance [W/m^2/K].
+        """
+    @heat_transfer.setter
+    def heat_transfer(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def inset(self) -> float:
+        """
+        Margin of the path inside the region [m].
+        """
+    @inset.setter
+    def inset(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def mu(self) -> float:
+        """
+        Friction coefficient tool/skin [-] (oil 0.08, dry skin 0.36).
+        """
+    @mu.setter
+    def mu(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def ramp(self) -> float:
+        """
+        Force ramp-in and ramp-out [s].
+        """
+    @ramp.setter
+    def ramp(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def speed(self) -> float:
+        """
+        Gliding speed [m/s] (0: placed stone).
+        """
+    @speed.setter
+    def speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def stone(self) -> Footprint:
+        """
+        Contact shape (Footprint).
+        """
+    @stone.setter
+    def stone(self, arg0: Footprint) -> None:
+        ...
+    @property
+    def temperature(self) -> float:
+        """
+        Stone temperature when applied [K].
+        """
+    @temperature.setter
+    def temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class TechniqueSpec:
+    """
+    One item of a session's protocol: a technique over a target region, or a rest.
+    TechniqueSpec(options, target='', type=None): options is one of the *Options classes, RestOptions or a Technique (then used as is); type defaults to the key of the options ('stroking', ..., 'rest', or the custom technique's name()). `options` returns a copy: assign a whole options object to change it.
+    """
+    def __copy__(self) -> TechniqueSpec:
+        ...
+    def __deepcopy__(self, memo: dict) -> TechniqueSpec:
+        ...
+    def __init__(self, options: typing.Any, target: str = '', type: str | None = None) -> None:
+        """
+        An item from its options (or a Technique), the target region and optionally the type key.
+        """
+    def __repr__(self) -> str:
+        ...
+    def copy(self) -> TechniqueSpec:
+        """
+        A copy (a custom Technique is shared).
+        """
+    def duration(self) -> float:
+        """
+        Duration of the item [s].
+        """
+    def validate(self, prefix: str = 'technique') -> None:
+        """
+        Raises InputError('<prefix>.<field>') for invalid options.
+        """
+    @property
+    def is_custom(self) -> bool:
+        """
+        True for a technique built in code (a Technique object).
+        """
+    @property
+    def is_rest(self) -> bool:
+        """
+        True for a rest.
+        """
+    @property
+    def options(self) -> typing.Any:
+        """
+        The options (a copy; SI units), or the Technique of a custom item.
+        """
+    @options.setter
+    def options(self, arg1: typing.Any) -> None:
+        ...
+    @property
+    def target(self) -> str:
+        """
+        Target region name ('' for rests).
+        """
+    @target.setter
+    def target(self, arg0: str) -> None:
+        ...
+    @property
+    def type(self) -> str:
+        """
+        Technique key ('stroking', ...), 'rest' or a custom name.
+        """
+    @type.setter
+    def type(self, arg0: str) -> None:
+        ...
+    @property
+    def where(self) -> SourceLocation:
+        """
+        Where it was defined (for error messages).
+        """
+    @where.setter
+    def where(self, arg0: SourceLocation) -> None:
+        ...
+class TechniqueKeyInfo:
+    """
+    One key of a technique: name, kind, default, meaning.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def default_value(self) -> str:
+        """
+        Default as written in a file, e.g. '30 N'.
+        """
+    @property
+    def doc(self) -> str:
+        """
+        One-line meaning.
+        """
+    @property
+    def key(self) -> str:
+        """
+        Key name, e.g. 'force'.
+        """
+    @property
+    def kind(self) -> str:
+        """
+        Value kind: force, speed, time, length, integer, tool, ...
+        """
+class TechniqueInfo:
+    """
+    One item type of a session: name, summary and keys.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def keys(self) -> list[TechniqueKeyInfo]:
+        """
+        Keys with kinds, defaults and meanings (list of TechniqueKeyInfo).
+        """
+    @property
+    def name(self) -> str:
+        """
+        Type key, e.g. 'stroking'.
+        """
+    @property
+    def summary(self) -> str:
+        """
+        One-line description.
+        """
 class FieldCenter:
     """
     Where the values of a field live.
@@ -1509,6 +2857,78 @@ class RunSpec:
     def __repr__(self) -> str:
         ...
     @property
+    def air_temperature(self) -> float:
+        """
+        Room air over the skin [K].
+        """
+    @air_temperature.setter
+    def air_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def core_temperature(self) -> float:
+        """
+        Temperature held on the bone node sets [K].
+        """
+    @core_temperature.setter
+    def core_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def cycle_averaging(self) -> bool:
+        """
+        Cycle jumping for periodic techniques.
+        """
+    @cycle_averaging.setter
+    def cycle_averaging(self, arg0: bool) -> None:
+        ...
+    @property
+    def cycle_window(self) -> float:
+        """
+        Length of a cycle-jump window [s] (0: dt_thermal).
+        """
+    @cycle_window.setter
+    def cycle_window(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def depth_stiffness(self) -> float:
+        """
+        Drive stiffness of depth-controlled tools [N/m].
+        """
+    @depth_stiffness.setter
+    def depth_stiffness(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def dt_thermal(self) -> float:
+        """
+        Macro (thermal) step [s].
+        """
+    @dt_thermal.setter
+    def dt_thermal(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def extrapolate(self) -> bool:
+        """
+        Start each substep from the extrapolated displacement.
+        """
+    @extrapolate.setter
+    def extrapolate(self, arg0: bool) -> None:
+        ...
+    @property
+    def fields_every(self) -> float:
+        """
+        Interval of the /fields snapshots [s] (0: only at the end).
+        """
+    @fields_every.setter
+    def fields_every(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def jumped_cycles(self) -> int:
+        """
+        Cycles jumped per window (0: fill the window).
+        """
+    @jumped_cycles.setter
+    def jumped_cycles(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def linear_solver(self) -> LinearSolverKind:
         """
         Linear solver (LinearSolverKind).
@@ -1517,12 +2937,180 @@ class RunSpec:
     def linear_solver(self, arg0: LinearSolverKind) -> None:
         ...
     @property
+    def newton_tolerance(self) -> float:
+        """
+        Relative residual tolerance of Newton [-].
+        """
+    @newton_tolerance.setter
+    def newton_tolerance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def resolved_cycles(self) -> int:
+        """
+        Cycles resolved per cycle-jump window (>= 1).
+        """
+    @resolved_cycles.setter
+    def resolved_cycles(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def series_every(self) -> float:
+        """
+        Interval of the /series rows [s] (0: every macro step).
+        """
+    @series_every.setter
+    def series_every(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def skin_heat_transfer(self) -> float:
+        """
+        Skin-to-air convection [W/m^2/K].
+        """
+    @skin_heat_transfer.setter
+    def skin_heat_transfer(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tangent_reuse(self) -> int:
+        """
+        Newton iterations that may reuse a factorisation.
+        """
+    @tangent_reuse.setter
+    def tangent_reuse(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def threads(self) -> int:
         """
         Element-loop threads (0 = all hardware threads).
         """
     @threads.setter
     def threads(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class OutputSpec:
+    """
+    Standard outputs every Simulation attaches unless switched off ([outputs] table): tone law, elastography, virtual myotonometer, tone statistics, safety monitor.
+    Keyword arguments set fields of the defaults.
+    """
+    def __init__(self, **kwargs) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bone_pressure(self) -> float:
+        """
+        Skin pressure over bone that raises a flag [Pa].
+        """
+    @bone_pressure.setter
+    def bone_pressure(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def elastography(self) -> bool:
+        """
+        Shear modulus and shear-wave speeds per region.
+        """
+    @elastography.setter
+    def elastography(self, arg0: bool) -> None:
+        ...
+    @property
+    def myoton_every(self) -> float:
+        """
+        Interval of myotonometer readings [s] (0: start/end).
+        """
+    @myoton_every.setter
+    def myoton_every(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def myoton_sites(self) -> list[str]:
+        """
+        Muscles read by the myotonometer (empty: all).
+        """
+    @myoton_sites.setter
+    def myoton_sites(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def myotonometer(self) -> bool:
+        """
+        Virtual MyotonPRO readings over the muscles (costly: a dynamic probe simulation per reading).
+        """
+    @myotonometer.setter
+    def myotonometer(self, arg0: bool) -> None:
+        ...
+    @property
+    def safety(self) -> bool:
+        """
+        Safety monitor (pressure on bone, temperature/CEM43, strain).
+        """
+    @safety.setter
+    def safety(self, arg0: bool) -> None:
+        ...
+    @property
+    def standard(self) -> bool:
+        """
+        Attach the standard outputs at all (False: tone held at 0).
+        """
+    @standard.setter
+    def standard(self, arg0: bool) -> None:
+        ...
+    @property
+    def strain_limit(self) -> float:
+        """
+        Max shear strain that raises a flag [-].
+        """
+    @strain_limit.setter
+    def strain_limit(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def temperature_limit(self) -> float:
+        """
+        Tissue temperature that raises a flag [K].
+        """
+    @temperature_limit.setter
+    def temperature_limit(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tone(self) -> bool:
+        """
+        Integrate the tone law (False: tone held at the resting tone).
+        """
+    @tone.setter
+    def tone(self, arg0: bool) -> None:
+        ...
+    @property
+    def tone_field(self) -> bool:
+        """
+        Write the cell-mean tone and the strain as fields.
+        """
+    @tone_field.setter
+    def tone_field(self, arg0: bool) -> None:
+        ...
+class PatientSpec:
+    """
+    The patient ([patient] table): hypertonic muscles and optional resting tones.
+    Keyword arguments set fields of the defaults.
+    """
+    def __init__(self, **kwargs) -> None:
+        ...
+    @property
+    def hypertonic(self) -> list[str]:
+        """
+        Muscles at the hypertonic resting tone (a copy).
+        """
+    @hypertonic.setter
+    def hypertonic(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def hypertonic_tone(self) -> float | None:
+        """
+        Resting tone of hypertonic muscles [-], or None.
+        """
+    @hypertonic_tone.setter
+    def hypertonic_tone(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def resting_tone(self) -> float | None:
+        """
+        Resting tone of normal muscles [-], or None.
+        """
+    @resting_tone.setter
+    def resting_tone(self, arg0: typing.SupportsFloat | typing.SupportsIndex | None) -> None:
         ...
 class StaticCompressionSpec:
     """
@@ -1686,6 +3274,87 @@ class TechniqueList:
         """
         Remove and return the item at index ``i``
         """
+class ProtocolList:
+    """
+    Items (TechniqueSpec) of a session's protocol (modified in place).
+    """
+    def __bool__(self) -> bool:
+        """
+        Check whether the list is nonempty
+        """
+    @typing.overload
+    def __delitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Delete the list elements at index ``i``
+        """
+    @typing.overload
+    def __delitem__(self, arg0: slice) -> None:
+        """
+        Delete list elements using a slice object
+        """
+    @typing.overload
+    def __getitem__(self, s: slice) -> ProtocolList:
+        """
+        Retrieve list elements using a slice object
+        """
+    @typing.overload
+    def __getitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> TechniqueSpec:
+        ...
+    @typing.overload
+    def __init__(self) -> None:
+        ...
+    @typing.overload
+    def __init__(self, arg0: ProtocolList) -> None:
+        """
+        Copy constructor
+        """
+    @typing.overload
+    def __init__(self, arg0: collections.abc.Iterable) -> None:
+        ...
+    def __iter__(self) -> collections.abc.Iterator[TechniqueSpec]:
+        ...
+    def __len__(self) -> int:
+        ...
+    @typing.overload
+    def __setitem__(self, arg0: typing.SupportsInt | typing.SupportsIndex, arg1: TechniqueSpec) -> None:
+        ...
+    @typing.overload
+    def __setitem__(self, arg0: slice, arg1: ProtocolList) -> None:
+        """
+        Assign list elements using a slice object
+        """
+    def append(self, x: TechniqueSpec) -> None:
+        """
+        Add an item to the end of the list
+        """
+    def clear(self) -> None:
+        """
+        Clear the contents
+        """
+    @typing.overload
+    def extend(self, L: ProtocolList) -> None:
+        """
+        Extend the list by appending all the items in the given list
+        """
+    @typing.overload
+    def extend(self, L: collections.abc.Iterable) -> None:
+        """
+        Extend the list by appending all the items in the given list
+        """
+    def insert(self, i: typing.SupportsInt | typing.SupportsIndex, x: TechniqueSpec) -> None:
+        """
+        Insert an item at a given position.
+        """
+    @typing.overload
+    def pop(self) -> TechniqueSpec:
+        """
+        Remove and return the last item
+        """
+    @typing.overload
+    def pop(self, i: typing.SupportsInt | typing.SupportsIndex) -> TechniqueSpec:
+        """
+        Remove and return the item at index ``i``
+        """
 class SessionSpec:
     """
     A whole session: model, run settings and the ordered techniques.
@@ -1699,10 +3368,30 @@ class SessionSpec:
         ...
     def __repr__(self) -> str:
         ...
+    def assign(self, other: SessionSpec) -> None:
+        """
+        Replaces every field by a copy of `other`'s.
+        """
     def copy(self) -> SessionSpec:
         """
         A deep copy.
         """
+    def duration(self) -> float:
+        """
+        Total simulated time [s].
+        """
+    def items(self) -> ProtocolList:
+        """
+        Every item in run order: the version-1 presses, then the protocol.
+        """
+    @property
+    def follow_up(self) -> float:
+        """
+        Recovery time after the last item [s].
+        """
+    @follow_up.setter
+    def follow_up(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
     @property
     def model(self) -> ModelSpec:
         """
@@ -1710,6 +3399,30 @@ class SessionSpec:
         """
     @model.setter
     def model(self, arg0: ModelSpec) -> None:
+        ...
+    @property
+    def outputs(self) -> OutputSpec:
+        """
+        Standard outputs (OutputSpec).
+        """
+    @outputs.setter
+    def outputs(self, arg0: OutputSpec) -> None:
+        ...
+    @property
+    def patient(self) -> PatientSpec:
+        """
+        The patient's resting tones (PatientSpec).
+        """
+    @patient.setter
+    def patient(self, arg0: PatientSpec) -> None:
+        ...
+    @property
+    def protocol(self) -> ProtocolList:
+        """
+        Version-2 techniques and rests in order (ProtocolList of TechniqueSpec).
+        """
+    @protocol.setter
+    def protocol(self, arg0: ProtocolList) -> None:
         ...
     @property
     def run(self) -> RunSpec:
@@ -1730,7 +3443,7 @@ class SessionSpec:
     @property
     def techniques(self) -> TechniqueList:
         """
-        Techniques in order (TechniqueList).
+        Version-1 presses (StaticCompressionSpec), run first, in order (TechniqueList).
         """
     @techniques.setter
     def techniques(self, arg0: TechniqueList) -> None:
@@ -1850,6 +3563,11 @@ class RegionPeaks:
     def __repr__(self) -> str:
         ...
     @property
+    def final_temperature_mean(self) -> float:
+        """
+        Volume-mean temperature at the end of the run [K].
+        """
+    @property
     def peak_displacement(self) -> float:
         """
         Largest nodal |u| in the region [m].
@@ -1865,6 +3583,11 @@ class RegionPeaks:
         Largest max-shear strain of a cell [-].
         """
     @property
+    def peak_temperature(self) -> float:
+        """
+        Largest nodal temperature [K].
+        """
+    @property
     def peak_von_mises(self) -> float:
         """
         Largest von Mises stress of a cell [Pa].
@@ -1873,6 +3596,93 @@ class RegionPeaks:
     def region(self) -> str:
         """
         Region name.
+        """
+class MuscleState:
+    """
+    Tone and elasticity of one muscle at one instant (NaN: not measured).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def myoton_decrement(self) -> float:
+        """
+        Myotonometer decrement [-].
+        """
+    @property
+    def myoton_frequency(self) -> float:
+        """
+        Myotonometer frequency [Hz].
+        """
+    @property
+    def myoton_stiffness(self) -> float:
+        """
+        Myotonometer stiffness [N/m].
+        """
+    @property
+    def shear_modulus(self) -> float:
+        """
+        Shear modulus along the fibres [Pa].
+        """
+    @property
+    def shear_modulus_across(self) -> float:
+        """
+        Shear modulus across [Pa].
+        """
+    @property
+    def shear_wave_speed(self) -> float:
+        """
+        Shear-wave speed along the fibres [m/s].
+        """
+    @property
+    def temperature_mean(self) -> float:
+        """
+        Volume-mean temperature [K].
+        """
+    @property
+    def time(self) -> float:
+        """
+        When it was taken [s].
+        """
+    @property
+    def tone(self) -> float:
+        """
+        Volume-mean tone [-].
+        """
+class MuscleReport:
+    """
+    One muscle before the session, after its last technique, at the end.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def after_session(self) -> MuscleState:
+        """
+        At the end of the last technique.
+        """
+    @property
+    def before(self) -> MuscleState:
+        """
+        At t = 0 (MuscleState).
+        """
+    @property
+    def end(self) -> MuscleState:
+        """
+        At the end of the run (after the follow-up).
+        """
+    @property
+    def peak_temperature(self) -> float:
+        """
+        Largest nodal temperature [K].
+        """
+    @property
+    def region(self) -> str:
+        """
+        Muscle region name.
+        """
+    @property
+    def resting_tone(self) -> float:
+        """
+        Resting tone [-].
         """
 class RunSummary:
     """
@@ -1886,9 +3696,34 @@ class RunSummary:
         Largest total tool force [N].
         """
     @property
+    def contact_heat(self) -> float:
+        """
+        Heat from hot tools into the skin [J].
+        """
+    @property
+    def dissipated_heat(self) -> float:
+        """
+        Viscous dissipation of the tissue [J].
+        """
+    @property
+    def friction_heat(self) -> float:
+        """
+        Friction heat that entered the skin [J].
+        """
+    @property
+    def jumped_cycles(self) -> int:
+        """
+        Cycles advanced with averaged sources.
+        """
+    @property
     def linear_solver(self) -> str:
         """
         Linear solver used.
+        """
+    @property
+    def muscles(self) -> list[MuscleReport]:
+        """
+        Per muscle: tone and elasticity before, after, at the end.
         """
     @property
     def n_cells(self) -> int:
@@ -1921,6 +3756,16 @@ class RunSummary:
         Per-region peaks, in region order (list of RegionPeaks).
         """
     @property
+    def resolved_cycles(self) -> int:
+        """
+        Cycles resolved in cycle-jump windows.
+        """
+    @property
+    def safety_flags(self) -> list[SafetyFlag]:
+        """
+        Every safety flag raised, in time order.
+        """
+    @property
     def simulated_time(self) -> float:
         """
         End time [s].
@@ -1931,9 +3776,232 @@ class RunSummary:
         Accepted mechanical steps.
         """
     @property
+    def thermal_steps(self) -> int:
+        """
+        Bioheat steps (macro steps).
+        """
+    @property
     def wall_seconds(self) -> float:
         """
         Wall time of the run [s].
+        """
+    @property
+    def work(self) -> float:
+        """
+        Mechanical work of the tool on the tissue [J].
+        """
+class ProtocolPhase:
+    """
+    What a protocol item is.
+    
+    Members:
+    
+      technique
+    
+      rest
+    
+      follow_up
+    
+      finished
+    """
+    __members__: typing.ClassVar[dict[str, ProtocolPhase]]
+    finished: typing.ClassVar[ProtocolPhase]
+    follow_up: typing.ClassVar[ProtocolPhase]
+    rest: typing.ClassVar[ProtocolPhase]
+    technique: typing.ClassVar[ProtocolPhase]
+    @typing.overload
+    def __eq__(self, other: ProtocolPhase) -> bool:
+        ...
+    @typing.overload
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    @typing.overload
+    def __ne__(self, other: ProtocolPhase) -> bool:
+        ...
+    @typing.overload
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class ProtocolEvent:
+    """
+    One entry of a protocol's timeline.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        """
+        Technique name, 'rest' or 'follow_up'.
+        """
+    @property
+    def phase(self) -> ProtocolPhase:
+        """
+        Kind of item (ProtocolPhase).
+        """
+    @property
+    def region(self) -> str:
+        """
+        Target region ('' for rests).
+        """
+    @property
+    def t0(self) -> float:
+        """
+        Start time [s].
+        """
+    @property
+    def t1(self) -> float:
+        """
+        End time [s].
+        """
+class Protocol:
+    """
+    A session in time: technique blocks, rests and a follow-up period.
+    """
+    def command(self, t: typing.SupportsFloat | typing.SupportsIndex) -> ToolCommand:
+        """
+        Tool command at session time t [s] (ToolCommand).
+        """
+    def duration(self) -> float:
+        """
+        Total duration including rests and follow-up [s].
+        """
+    def events(self) -> list[ProtocolEvent]:
+        """
+        The timeline (list of ProtocolEvent).
+        """
+    def max_dt(self, t: typing.SupportsFloat | typing.SupportsIndex) -> float:
+        """
+        Mechanical step limit at t [s].
+        """
+    @property
+    def n_blocks(self) -> int:
+        """
+        Number of technique blocks.
+        """
+class SessionStep:
+    """
+    Read-only view of a run after one macro step [t0, t1], passed to observers (Simulation.add_observer). Valid only during the observer call (then its accessors raise ValueError); arrays are copies.
+    """
+    def __repr__(self) -> str:
+        ...
+    def add_flag(self, flag: SafetyFlag) -> None:
+        """
+        Appends a SafetyFlag (always written).
+        """
+    def add_series(self, group: str, name: str, value: typing.SupportsFloat | typing.SupportsIndex, units: str = '1') -> None:
+        """
+        Appends a value to this step's series row (written when the step is a recording step).
+        """
+    @property
+    def block(self) -> int:
+        """
+        Index of the technique block (-1 outside techniques).
+        """
+    @property
+    def cell_dissipation(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Viscous energy per cell over the step [J], (E,).
+        """
+    @property
+    def cell_perfusion(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Perfusion per cell during the step [1/s], (E,).
+        """
+    @property
+    def command(self) -> ToolCommand | None:
+        """
+        Tool command at t0 (ToolCommand), or None.
+        """
+    @property
+    def cycle_jump(self) -> bool:
+        """
+        Whether the step advanced jumped (unresolved) cycles.
+        """
+    @property
+    def displacement(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Nodal displacement at t1 [m], float64 (N, 3).
+        """
+    @property
+    def item(self) -> int:
+        """
+        Index of the protocol item (-1: finished).
+        """
+    @property
+    def local_time(self) -> float:
+        """
+        Time since the item started, at t0 [s].
+        """
+    @property
+    def phase(self) -> ProtocolPhase:
+        """
+        Protocol phase at t0 (ProtocolPhase).
+        """
+    @property
+    def record(self) -> bool:
+        """
+        Whether this step writes a series row (values added on other steps are dropped).
+        """
+    @property
+    def skin_points(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Positions of the skin quadrature points [m], (P, 3).
+        """
+    @property
+    def skin_pressure(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Largest tool pressure per skin quadrature point over the step [Pa], (P,).
+        """
+    @property
+    def t0(self) -> float:
+        """
+        Start of the macro step [s].
+        """
+    @property
+    def t1(self) -> float:
+        """
+        End of the macro step [s].
+        """
+    @property
+    def technique(self) -> typing.Any:
+        """
+        Name of the active technique, or None.
+        """
+    @property
+    def temperature(self) -> numpy.typing.NDArray[numpy.float64]:
+        """
+        Nodal temperature at t1 [K], float64 (N,).
+        """
+    @property
+    def time(self) -> float:
+        """
+        Same as t1 [s].
+        """
+    @property
+    def tone(self) -> typing.Any:
+        """
+        Muscle tone per quadrature point at t1 [-] (cells, quadrature points), or None when no tone law runs.
         """
 class Simulation:
     """
@@ -1943,10 +4011,23 @@ class Simulation:
         """
         Borrows the model (kept alive) and validates the session against it (InputError naming the field).
         """
+    def add_observer(self, observer: typing.Any) -> None:
+        """
+        Adds a Python observer called after every macro step as observer(step: SessionStep) with the GIL held. It may return an iterable of SeriesValue or (group, name, value, units) tuples, or call step.add_series(...); the values are written with the step's series row.
+        """
     def run(self, sink: ResultsSink) -> RunSummary:
         """
         Runs every technique in order, writing mesh, fields and series to `sink` (ResultsWriter or MemorySink); returns a RunSummary. The GIL is released while the solver runs; the progress callback of the RunContext re-acquires it.
         """
+    @property
+    def protocol(self) -> Protocol:
+        """
+        The protocol built from the session (Protocol).
+        """
+def _raise_input_error(field: str, message: str) -> None:
+    """
+    Raises tissue.InputError('<field>: <message>') exactly as the C++ library formats it (used by the package).
+    """
 def footprint_by_name(name: str, field: str = 'tool') -> Footprint:
     """
     Footprint by tool name ('palm', 'thumb', ...); InputError listing the names.
@@ -1974,6 +4055,10 @@ def make_box_mesh(options: BoxMeshOptions) -> Mesh:
 def make_box_mesh(**kwargs) -> Mesh:
     """
     make_box_mesh(**fields of BoxMeshOptions), e.g. make_box_mesh(hi=(0.1, 0.1, 0.05), nx=4, ny=4, nz=2).
+    """
+def make_technique(item: TechniqueSpec, mesh: Mesh, prefix: str = 'technique') -> typing.Any:
+    """
+    Builds the Technique of a protocol item over a mesh (its path over the target's skin); None for rests. Evaluate it with command(t) (e.g. to draw the tool path).
     """
 def nodes_per_cell(cell_type: CellType) -> int:
     """
@@ -2007,7 +4092,12 @@ def skin_point_above_region(mesh: Mesh, region_id: typing.SupportsInt | typing.S
     """
     Centre of the skin area above a region [m] (where a technique aims its tool).
     """
+def technique_catalogue() -> list[TechniqueInfo]:
+    """
+    Every item type of a session file with its keys, units and defaults (what `tissue techniques` lists).
+    """
 def technique_names() -> list[str]:
     """
     Names of the techniques a session file may use.
     """
+DEFAULT_FRICTION_HEAT_FRACTION: float = 0.5

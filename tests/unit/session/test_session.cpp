@@ -101,7 +101,8 @@ TEST_CASE("The default tissue tables load with sources in SI units", "[session][
 }
 
 TEST_CASE("A palm press on the coarse model: force balance, locality and results", "[session][integration]") {
-  const SessionSpec s = parse_session(kSession, "test.toml");
+  SessionSpec s = parse_session(kSession, "test.toml");
+  s.outputs.myotonometer = false;  // the myotonometer has its own tests (test_standard_outputs)
   const Model m = Model::from_spec(s.model);
   MemorySink sink;
   Simulation sim(m, s);
@@ -414,6 +415,8 @@ duration = "3 s"
 [[technique]]
 type = "rest"
 duration = "1 s"
+[outputs]
+myotonometer = false
 )",
                                       "short.toml");
   const Model m = Model::from_spec(s.model);
@@ -502,15 +505,18 @@ struct GunRun {
 };
 
 GunRun gun_run(const Model& m, bool averaging, Real duration, bool gun = true, Real frequency = 20,
-               Real inset = 0.02, int jumped = 0) {
+               Real inset = 0.02, int jumped = 0, int resolved = 3, Real glide = 0.025) {
   SessionSpec s;
   s.run.threads = 1;
   s.run.cycle_averaging = averaging;
   s.run.series_every = 0;
   s.run.fields_every = 0;
   s.run.jumped_cycles = jumped;
+  s.run.resolved_cycles = resolved;
+  s.outputs.standard = false;  // no tone: the base run stays at rest
   MassageGunOptions g;
   g.inset = inset;
+  g.glide_speed = glide;
   g.frequency = frequency;
   g.stroke = 0.008;
   g.stall_force = 60;
@@ -532,20 +538,26 @@ GunRun gun_run(const Model& m, bool averaging, Real duration, bool gun = true, R
 
 /// Compares cycle-averaged runs (jumped_cycles in `windows`) with a fully resolved one; the rises are
 /// taken against a run without the gun.
-void compare_gun(const Model& m, Real duration, Real frequency, Real inset, const std::vector<int>& windows,
-                 Real tolerance) {
+/// A cycle-jump window: K resolved cycles, M jumped ones (0: up to dt_thermal).
+struct Window {
+  int resolved = 3;  ///< K
+  int jumped = 0;    ///< M
+};
+
+void compare_gun(const Model& m, Real duration, Real frequency, Real inset, const std::vector<Window>& windows,
+                 Real tolerance, Real glide = 0.025) {
   const GunRun base = gun_run(m, false, duration, false);
-  GunRun full = gun_run(m, false, duration, true, frequency, inset, 0);
+  GunRun full = gun_run(m, false, duration, true, frequency, inset, 0, 3, glide);
   full.dT -= base.dT;
   full.dm -= base.dm;
   CHECK(full.dT > 0);
   CHECK(std::abs(base.dT) < 0.01 * full.dT);
-  for (int jumped : windows) {
-    GunRun avg = gun_run(m, true, duration, true, frequency, inset, jumped);
+  for (const auto [resolved, jumped] : windows) {
+    GunRun avg = gun_run(m, true, duration, true, frequency, inset, jumped, resolved, glide);
     avg.dT -= base.dT;
     avg.dm -= base.dm;
     std::ostringstream o;
-    o << duration << " s at " << frequency << " Hz, inset " << inset << " m, jumped_cycles " << jumped
+    o << duration << " s at " << frequency << " Hz, glide " << glide << " m/s, inset " << inset << " m, resolved_cycles " << resolved << ", jumped_cycles " << jumped
       << ": full dT = " << full.dT << " K, dm = " << full.dm << ", friction " << full.summary.friction_heat
       << " J, dissipation " << full.summary.dissipated_heat << " J, " << full.summary.steps << " steps, "
       << full.summary.wall_seconds << " s; averaged dT = " << avg.dT << " K (" << 100 * (avg.dT / full.dT - 1)
@@ -555,7 +567,8 @@ void compare_gun(const Model& m, Real duration, Real frequency, Real inset, cons
     INFO(o.str());
     WARN(o.str());
     CHECK(avg.summary.jumped_cycles > 0);
-    CHECK(avg.summary.steps < full.summary.steps / 3);
+    const int M = jumped > 0 ? jumped : static_cast<int>(frequency * 1.0 + 1e-9) - resolved;  // dt_thermal 1 s
+    CHECK(avg.summary.steps * (resolved + M) < static_cast<int>(1.1 * resolved * full.summary.steps));
     CHECK(avg.dT == Approx(full.dT).epsilon(tolerance));
     CHECK(avg.dm == Approx(full.dm).epsilon(tolerance));
   }
@@ -568,14 +581,23 @@ TEST_CASE("Cycle averaging of a massage gun agrees with the fully resolved run",
   // case below.
   const Model m = box_model();
   SECTION("default windows (3 resolved + 17 jumped cycles), path 2 cm inside the block") {
-    compare_gun(m, 2.0, 20, 0.02, {0}, 0.05);
+    compare_gun(m, 2.0, 20, 0.02, {{3, 0}}, 0.05);
   }
   SECTION("shorter windows (3 + 7 cycles) where the path reaches the block's edge") {
-    compare_gun(m, 2.0, 20, 0.0, {7}, 0.05);
+    compare_gun(m, 2.0, 20, 0.0, {{3, 7}}, 0.05);
   }
+}
+
+TEST_CASE("Cycle averaging of a 30 s massage-gun bout agrees with the fully resolved run within 5 percent",
+          "[session][integration][cycle]") {
+  // 900 cycles at 30 Hz gliding 2.5 cm/s: windows of 2 resolved + 3 jumped cycles. Longer windows jump
+  // the head onto tissue that has not crept under it yet (see the benchmark below and docs/sessions.md).
+  const Model m = box_model();
+  compare_gun(m, 30.0, 30, 0.02, {{2, 3}}, 0.05);
 }
 
 TEST_CASE("Benchmark: 30 s massage gun at 30 Hz, cycle averaging vs fully resolved", "[.benchmark][cycle]") {
   const Model m = box_model();
-  compare_gun(m, 30.0, 30, 0.02, {0, 12, 7, 2}, 0.05);
+  SECTION("gliding 2.5 cm/s") { compare_gun(m, 30.0, 30, 0.02, {{3, 4}, {2, 5}, {2, 0}}, 0.05); }
+  SECTION("stationary head") { compare_gun(m, 30.0, 30, 0.0, {{2, 3}, {2, 0}}, 0.05, 0.0); }
 }
