@@ -112,6 +112,10 @@ void print_summary(const RunSummary& s, const std::string& out) {
               s.peak_contact_pressure / 1e3);
   std::printf("work %.3f J, friction heat %.3f J, dissipated heat %.3f J, hot-tool heat %.1f J\n", s.work,
               s.friction_heat, s.dissipated_heat, s.contact_heat);
+  if (s.tool_yields > 0)
+    std::printf("warning: %d substeps could not carry the full tool force and halved it (the mesh is too "
+                "coarse for the tool's depth; see docs/sessions.md)\n",
+                s.tool_yields);
   if (s.jumped_cycles > 0)
     std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles,
                 s.jumped_cycles);

@@ -182,6 +182,8 @@ namespace {
 constexpr int kLoadSamples = 8;
 /// Largest nodal motion [m] of an unloaded substep below which the tissue counts as at rest.
 constexpr Real kRestMotion = 1e-7;
+/// Force halvings a substep may take when the tissue cannot carry the tool's load.
+constexpr int kMaxYields = 3;
 /// Tone change [-] since the last solve that unsettles tissue at rest.
 constexpr Real kRestTone = 1e-3;
 
@@ -366,10 +368,11 @@ RunSummary Simulation::run(ResultsSink& sink) {
     }
   };
   std::vector<std::pair<Real, Real>>* force_log = nullptr;  // (time, force) of the substeps, when set
-  bool at_rest = true;                 // unloaded and settled: substeps skip the mechanics solve
-  VectorX tone_solved;                 // tone of the last solve (a tone change unsettles the tissue)
+  bool at_rest = true;  // unloaded and settled: substeps skip the mechanics solve
+  VectorX tone_solved;  // tone of the last solve (a tone change unsettles the tissue)
   auto tone_moved = [&] {
-    if (tone_solved.size() != s.tone.size()) return !(s.tone.size() == 0 || s.tone.isZero(0)) || tone_solved.size() > 0;
+    if (tone_solved.size() != s.tone.size())
+      return !(s.tone.size() == 0 || s.tone.isZero(0)) || tone_solved.size() > 0;
     return s.tone.size() > 0 && (s.tone - tone_solved).lpNorm<Eigen::Infinity>() > kRestTone;
   };
   auto resolve = [&](Real ta, Real tb) {
@@ -399,7 +402,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
           F = cmd.force;
         }
       }
-      const FacetLoads L = cmd.active ? contact.evaluate(cmd, F) : FacetLoads::zero(np);
+      FacetLoads L = cmd.active ? contact.evaluate(cmd, F) : FacetLoads::zero(np);
       VectorX f1 = zero;
       if (cmd.active) contact.add_forces(L, f1);
       // Unloaded tissue whose last unloaded substep moved it by less than kRestMotion is at rest: no
@@ -417,7 +420,24 @@ RunSummary Simulation::run(ResultsSink& sink) {
           return MechanicalLoad{fa + a * (f1 - fa), zero};
         };
         const auto on_step = [&](Real, const VectorX&) { acc.dissipation += step_dissipation; };
-        const MechanicsRunSummary r = solver.solve(s.mech.u, load, tau, t1, 1, on_step, nullptr, &in);
+        MechanicsRunSummary r;
+        for (int attempt = 0;; ++attempt) {
+          try {
+            r = solver.solve(s.mech.u, load, tau, t1, 1, on_step, nullptr, &in);
+            break;
+          } catch (const NumericalError&) {
+            // The tissue cannot carry this tool load on this mesh (e.g. a gun head driven deep into
+            // thin, coarse fat): the tool gives way, as a hand or a stalling gun would. Halve the
+            // force, at most kMaxYields times per substep, and count it; otherwise fail.
+            if (!cmd.active || attempt == kMaxYields) throw;
+            s.mech.u = u0;
+            F *= 0.5;
+            L = contact.evaluate(cmd, F);
+            f1 = zero;
+            contact.add_forces(L, f1);
+            ++summary.tool_yields;
+          }
+        }
         summary.steps += r.steps;
         summary.newton_iterations += r.newton_iterations;
         summary.linear_solver = r.linear_solver;

@@ -48,6 +48,7 @@ struct RunSummary {
   Real contact_heat = 0;                            ///< heat from hot tools (stone, pack) into the skin [J]
   int resolved_cycles = 0;               ///< cycles of periodic techniques resolved in cycle-jump windows
   int jumped_cycles = 0;                 ///< cycles advanced with averaged sources (not resolved)
+  int tool_yields = 0;  ///< substeps whose tool force was halved because the solve failed at full force
   std::vector<MuscleReport> muscles;     ///< per muscle: tone and elasticity before, after, at the end
   std::vector<SafetyFlag> safety_flags;  ///< every safety flag raised, in time order
 };

@@ -118,7 +118,7 @@ TEST_CASE("Warmer tissue gives a lower shear modulus", "[session][outputs][elast
   CHECK(b.after_session.tone < a.after_session.tone);  // heat alone lowers tone
 }
 
-TEST_CASE("After the follow-up every effect has moved back toward baseline; schema and safety flags",
+TEST_CASE("After the follow-up every effect has moved back toward baseline with schema and safety flags",
           "[session][outputs][recovery]") {
   // 1.5 cm of muscle over bone held at 37 degC: the heat of the stone leaves within the follow-up
   // Warmth outlasts the session by minutes and tone follows it with tau_recovery = 5 min, so the
