@@ -9,9 +9,6 @@ shared by the tests: one into a MemorySink (with a progress callback and a Pytho
 counts while the solver runs), one into a ResultsWriter in a temporary folder.
 """
 
-import os
-import pathlib
-import sys
 import threading
 import time
 
@@ -19,41 +16,10 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+from tissue_finder import REPO, import_tissue  # noqa: E402
 
 
-def _import_tissue():
-    candidates = []
-    if os.environ.get("TISSUE_PYTHONPATH"):
-        candidates.append(pathlib.Path(os.environ["TISSUE_PYTHONPATH"]))
-    candidates.append(REPO / "build" / "python")
-    errors = []
-    for path in candidates:
-        if (path / "tissue" / "__init__.py").is_file():
-            sys.path.insert(0, str(path))
-            try:
-                import tissue  # noqa: F401
-
-                return tissue
-            except ImportError as e:  # e.g. built for another Python
-                errors.append(f"{path}: {e}")
-                sys.path.remove(str(path))
-                sys.modules.pop("tissue", None)
-    try:
-        import tissue  # installed with pip
-
-        return tissue
-    except ImportError as e:
-        errors.append(f"installed: {e}")
-    pytest.skip(
-        "the tissue Python module is not built: configure with -DTISSUE_BUILD_PYTHON=ON and build "
-        "(it appears in <build>/python; set TISSUE_PYTHONPATH=<build>/python), or pip install . "
-        f"[{'; '.join(errors)}]",
-        allow_module_level=True,
-    )
-
-
-tissue = _import_tissue()
+tissue = import_tissue()
 
 TARGET = "erector_spinae_right"
 

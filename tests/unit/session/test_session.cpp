@@ -9,6 +9,7 @@
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
+#include "session_fixtures.hpp"
 
 using namespace tissue;
 
@@ -479,24 +480,7 @@ myotonometer = false
 }
 
 namespace {
-/// A 10 x 10 x 4 cm block of muscle, skin on top (z max), fixed at the bottom.
-Model box_model() {
-  BoxMeshOptions o;
-  o.lo = Vec3(-0.05, -0.05, -0.04);
-  o.hi = Vec3(0.05, 0.05, 0.0);
-  o.nx = 6;
-  o.ny = 6;
-  o.nz = 2;
-  o.fibre = Vec3::UnitY();
-  Model m;
-  m.mesh = make_box_mesh(o);
-  FacetSet skin = *m.mesh.find_facet_set("zmax");
-  skin.name = "skin";
-  m.mesh.facet_sets.push_back(skin);
-  m.tissues = {TissueLibrary::defaults().tissue("muscle")};
-  m.fixed_sets = {"zmin"};
-  return m;
-}
+using test::box_model;
 
 struct GunRun {
   RunSummary summary;

@@ -9,33 +9,13 @@
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
+#include "session_fixtures.hpp"
 
 using namespace tissue;
 
 namespace {
 
-/// A 10 x 10 cm block of muscle `depth` deep (region "block"), skin on top (z = 0), fixed at the bottom;
-/// the bottom nodes are also the node set "bone_base".
-Model box_model(Real depth = 0.04) {
-  BoxMeshOptions o;
-  o.lo = Vec3(-0.05, -0.05, -depth);
-  o.hi = Vec3(0.05, 0.05, 0.0);
-  o.nx = 6;
-  o.ny = 6;
-  o.nz = 2;
-  o.fibre = Vec3::UnitY();
-  Model m;
-  m.mesh = make_box_mesh(o);
-  FacetSet skin = *m.mesh.find_facet_set("zmax");
-  skin.name = "skin";
-  m.mesh.facet_sets.push_back(skin);
-  NodeSet bone = m.mesh.node_set("zmin");
-  bone.name = "bone_base";
-  m.mesh.node_sets.push_back(bone);
-  m.tissues = {TissueLibrary::defaults().tissue("muscle")};
-  m.fixed_sets = {"zmin"};
-  return m;
-}
+using test::box_model;
 
 /// Session settings for the block: one thread, 1 s macro steps, a series row every step, no myotonometer.
 SessionSpec block_session() {
