@@ -49,11 +49,11 @@ void BM_NewtonIteration(benchmark::State& st) {
   const VectorX x = VectorX::Zero(problem.n_equations());
   VectorX r, dx;
   SparseMatrix K;
-  problem.evaluate(x, &r, &K);
+  problem.evaluate(x, &r, &K, nullptr);
   linear->analyze(K);
   linear->reset_stats();
   for (auto _ : st) {
-    problem.evaluate(x, &r, &K);
+    problem.evaluate(x, &r, &K, nullptr);
     linear->factorize(K);
     linear->solve(-r, dx);
     benchmark::DoNotOptimize(dx.data());

@@ -117,7 +117,6 @@ void BM_CoupledVsMechanics(benchmark::State& st) {
   BioheatProblem heat(fx.model.mesh, thermal_properties(fx.model), BloodProperties{}, boundary(),
                       thermal_options());
   CoupledOptions co;
-  co.mechanics_substeps = substeps;
   co.quasi_static.linear.kind = LinearSolverKind::cholmod;
   CoupledStepper stepper(*fx.solid, heat, co);
   QuasiStaticSolver mech(*fx.solid, co.quasi_static);
@@ -129,16 +128,14 @@ void BM_CoupledVsMechanics(benchmark::State& st) {
     VectorX u = zero;
     SolidHistory history = fx.solid->make_history();
     VectorX T = heat.initial_temperature(kBody);
-    VectorX dissipation;
     SolidInputs in;
     in.temperature = &T;
-    in.history = &history;
-    in.dissipation = &dissipation;
-    return mech.solve(u, load, 0.0, dt, substeps, {}, nullptr, &in);
+    return mech.solve(u, load, 0.0, dt, substeps, {}, nullptr, &in, &history);
   };
+  FunctionLoads loads(load, dt / substeps);
   const auto coupled = [&] {
     CoupledState s = stepper.initial_state(kBody);
-    return stepper.advance(s, load, dt);
+    return stepper.advance(s, loads, dt);
   };
   mechanics_only();  // warm-up: symbolic analyses
   coupled();
@@ -149,12 +146,12 @@ void BM_CoupledVsMechanics(benchmark::State& st) {
     const double t0 = bench::now_seconds();
     const MechanicsRunSummary m = mechanics_only();
     const double t1 = bench::now_seconds();
-    const CoupledStepSummary c = coupled();
+    const CoupledStepReport c = coupled();
     const double t2 = bench::now_seconds();
     mech_s += t1 - t0;
     coupled_s += t2 - t1;
     mech_its = m.newton_iterations;
-    coupled_its = c.mechanics.newton_iterations;
+    coupled_its = c.mechanics.newton.iterations;
     dissipated = c.dissipated_energy;
     dT = c.max_temperature_change;
     st.SetIterationTime(t2 - t1);

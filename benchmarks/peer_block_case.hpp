@@ -111,17 +111,15 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
   qo.newton.reuse_contraction = c.reuse_contraction;
   QuasiStaticSolver qs(solid, qo);
   SolidHistory history = solid.make_history();
-  SolidInputs inputs;
-  inputs.history = &history;
-  SolidInputs* in = solid.needs_history() ? &inputs : nullptr;
+  SolidHistory* h = solid.needs_history() ? &history : nullptr;
   VectorX u = VectorX::Zero(3 * mesh.n_nodes());
   const double t1 = now_seconds();
-  const auto on_step = [&](Real t, const VectorX&) {
+  const auto on_step = [&](Real t, const VectorX&, const SolidStepState&) {
     if (c.progress)
       std::fprintf(stderr, "  t = %.3f  %.1f s, %lld factorisations\n", t, now_seconds() - t1,
                    static_cast<long long>(qs.linear_solver().stats().factorizations));
   };
-  const MechanicsRunSummary s = qs.solve(u, load, 0.0, 1.0, c.steps, on_step, nullptr, in);
+  const MechanicsRunSummary s = qs.solve(u, load, 0.0, 1.0, c.steps, on_step, nullptr, nullptr, h);
   const double t2 = now_seconds();
 
   PeerBlockResult r;
@@ -138,12 +136,13 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
   r.linear_seconds = ls.seconds_analyze + ls.seconds_factorize + ls.seconds_solve;
   r.factorizations = static_cast<int>(ls.factorizations);
   r.factor_nonzeros = ls.factor_nonzeros;
-  r.viscoelastic = in != nullptr;
+  r.viscoelastic = h != nullptr;
   // Stress at the committed state: with dt = 0 and an unchanged strain the recursion returns the
-  // committed branch stresses (without inputs the law would answer with its instantaneous response).
-  inputs.dt = 0;
+  // committed branch stresses (without the history the law would answer with its instantaneous response).
+  SolidInputs inputs;
+  inputs.history = h;
   VectorX f;
-  solid.evaluate(u, &f, nullptr, in);
+  solid.evaluate(u, &f, nullptr, &inputs);
   for (Index n : top) r.Rz += f[3 * n + 2];
   const Index bulge_node = c.nx + (c.nx + 1) * (c.ny / 2 + (c.ny + 1) * (c.nz / 2));
   r.bulge = u[3 * bulge_node];

@@ -102,23 +102,38 @@ void print_flags(const std::vector<SafetyFlag>& flags) {
   }
 }
 
+/// Where the time went, per protocol item (the run's profile).
+void print_profile(const RunSummary& s) {
+  std::printf("\n%-20s %-22s %7s %6s %6s %7s %6s %8s %8s %8s %8s %8s\n", "item", "region", "sim [s]", "steps",
+              "rest", "Newton", "facts", "mech [s]", "tang [s]", "fact [s]", "heat [s]", "out [s]");
+  for (const auto& p : s.profile)
+    std::printf("%-20s %-22s %7.1f %6d %6d %7d %6d %8.2f %8.2f %8.2f %8.2f %8.2f\n", p.name.c_str(),
+                p.region.c_str(), p.t1 - p.t0, p.mechanics.substeps, p.mechanics.rest_substeps,
+                p.mechanics.newton.iterations, p.mechanics.newton.factorizations, p.mechanics.seconds,
+                p.mechanics.newton.seconds_tangent, p.mechanics.newton.seconds_factorize, p.seconds_heat,
+                p.seconds_outputs);
+}
+
 void print_summary(const RunSummary& s, const std::string& out) {
   std::printf(
-      "\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d mechanical steps, %d Newton "
-      "iterations, %d thermal steps, %s; %.1f s simulated in %.1f s)\n",
+      "\nlibtissue run summary (%ld cells, %ld nodes, %ld equations; %d mechanical steps (%d at rest), %d "
+      "Newton iterations, %d factorisations, %d thermal steps, %s; %.1f s simulated in %.1f s)\n",
       static_cast<long>(s.n_cells), static_cast<long>(s.n_nodes), static_cast<long>(s.n_equations), s.steps,
-      s.newton_iterations, s.thermal_steps, s.linear_solver.c_str(), s.simulated_time, s.wall_seconds);
+      s.rest_steps, s.newton_iterations, s.factorizations, s.thermal_steps, s.linear_solver.c_str(),
+      s.simulated_time, s.wall_seconds);
   std::printf("peak tool force %.1f N, peak contact pressure %.2f kPa\n", s.applied_force,
               s.peak_contact_pressure / 1e3);
-  std::printf("work %.3f J, friction heat %.3f J, dissipated heat %.3f J, hot-tool heat %.1f J\n", s.work,
-              s.friction_heat, s.dissipated_heat, s.contact_heat);
-  if (s.tool_yields > 0)
-    std::printf("warning: %d substeps could not carry the full tool force and halved it (the mesh is too "
-                "coarse for the tool's depth; see docs/sessions.md)\n",
-                s.tool_yields);
+  const EnergyBudget& e = s.energy;
+  std::printf("energy: tool work %.3f J = stored %+.3f J + dissipated %.3f J (imbalance %+.1f %%); friction heat "
+              "%.3f J, hot-tool heat %.1f J, perfusion %.1f J, air %.1f J\n",
+              e.work, e.stored_change, e.dissipated, 100 * e.mechanical_imbalance(), e.friction_heat,
+              e.contact_heat, e.perfusion_heat, e.convection_heat);
+  if (s.rigid_tool_steps > 0)
+    std::printf("rigid tools (massage-gun heads) in contact for %d substeps, %d of them at the stall force\n",
+                s.rigid_tool_steps, s.stalled_steps);
   if (s.jumped_cycles > 0)
-    std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles,
-                s.jumped_cycles);
+    std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles, s.jumped_cycles);
+  print_profile(s);
   std::printf("\n%-26s %12s %12s %12s %12s %12s\n", "region", "peak |u|", "peak p", "peak vM", "peak T",
               "final T");
   std::printf("%-26s %12s %12s %12s %12s %12s\n", "", "[mm]", "[kPa]", "[kPa]", "[degC]", "mean [degC]");

@@ -46,4 +46,47 @@ void parallel_for_colored(const std::vector<std::vector<Index>>& colors, int thr
   }
 }
 
+/// Items of one group (e.g. the cells of one region) inside one colour.
+struct ColorGroup {
+  int group = 0;             ///< group id (e.g. the region of the cells)
+  std::vector<Index> items;  ///< items of the group in this colour (increasing order)
+};
+/// Conflict-free colours, each split into groups (ColoredRegions: cells by region).
+using ColoredRegions = std::vector<std::vector<ColorGroup>>;
+
+/// Runs all colours of `colors` inside ONE parallel region of `threads` threads: for each colour, for each
+/// group, `group_fn(group, run)` is called by every thread, and must call `run(body)` exactly once, where
+/// body(item, thread_id) is then applied to the group's items shared among the threads; a barrier separates
+/// the colours (one fork/join per call instead of one per colour and group). group_fn lets the caller pick a
+/// per-group kernel (e.g. the material law of a region) once per group and thread.
+template <class GroupFn>
+void parallel_for_colored_groups(const ColoredRegions& colors, int threads, GroupFn&& group_fn) {
+  auto serial = [&] {
+    for (const auto& color : colors)
+      for (const auto& g : color)
+        group_fn(g.group, [&](auto&& body) {
+          for (Index item : g.items) body(item, 0);
+        });
+  };
+#if TISSUE_WITH_OPENMP
+  if (threads > 1) {
+#pragma omp parallel num_threads(threads)
+    {
+      const int tid = omp_thread_id_();
+      for (const auto& color : colors) {
+        for (const auto& g : color)
+          group_fn(g.group, [&](auto&& body) {
+            const Index n = static_cast<Index>(g.items.size());
+#pragma omp for schedule(static) nowait
+            for (Index k = 0; k < n; ++k) body(g.items[static_cast<size_t>(k)], tid);
+          });
+#pragma omp barrier
+      }
+    }
+    return;
+  }
+#endif
+  serial();
+}
+
 }  // namespace tissue

@@ -95,4 +95,21 @@ std::vector<std::vector<Index>> color_cells(const Mesh& mesh, const std::vector<
   return colors;
 }
 
+ColoredRegions color_regions(const Mesh& mesh) {
+  std::vector<Index> all(static_cast<size_t>(mesh.n_cells()));
+  for (Index e = 0; e < mesh.n_cells(); ++e) all[static_cast<size_t>(e)] = e;
+  ColoredRegions out;
+  for (const auto& color : color_cells(mesh, all)) {
+    std::vector<ColorGroup> groups;
+    for (int r = 0; r < mesh.regions.size(); ++r) {
+      ColorGroup g{r, {}};
+      for (Index e : color)
+        if (mesh.region[static_cast<size_t>(e)] == r) g.items.push_back(e);
+      if (!g.items.empty()) groups.push_back(std::move(g));
+    }
+    out.push_back(std::move(groups));
+  }
+  return out;
+}
+
 }  // namespace tissue

@@ -5,6 +5,7 @@
 #include <Eigen/SparseCore>
 #include <vector>
 
+#include "libtissue/core/parallel.hpp"
 #include "libtissue/core/sparse_matrix.hpp"
 #include "libtissue/fem/dof_map.hpp"
 #include "libtissue/mesh/mesh.hpp"
@@ -37,5 +38,9 @@ private:
 /// Greedy colouring of the given cells so that no two cells of one colour share a node.
 /// Colours list cells in increasing id order, so the colouring is deterministic.
 std::vector<std::vector<Index>> color_cells(const Mesh& mesh, const std::vector<Index>& cells);
+
+/// Greedy colouring of all cells of the mesh (no two cells of a colour share a node), each colour split by
+/// region (groups in region order): the input of parallel_for_colored_groups for region-wise kernels.
+ColoredRegions color_regions(const Mesh& mesh);
 
 }  // namespace tissue

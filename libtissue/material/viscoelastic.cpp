@@ -102,7 +102,10 @@ ViscoResponse update(Real w_el, const std::vector<PronyTerm>& terms, Real mu, Re
   r.incremental_energy = gamma * el.energy + voigt_ddot(hist, E);
   r.stored_energy = psi;
   r.work = voigt_ddot(mean, dE);
-  r.dissipation = r.work - (psi - psi_prev);
+  // Second law: no step releases heat; a negative raw value (finite-strain metric) is deferred.
+  const Real raw = r.work - (psi - psi_prev) + prev.deferred;
+  r.dissipation = std::max(raw, 0.0);
+  cur.deferred = std::min(raw, 0.0);
 
   cur.C = Cv;
   cur.S0 = S0;

@@ -26,7 +26,13 @@
 // sum_i h_i : M^-1 : h_i / (g_i tau_i) dt >= 0 of each step. At finite strain the constant metric makes
 // single steps deviate from that rate (the deviation cancels over a cycle; see docs/materials.md for sizes).
 // A metric from the current tangent was tried and rejected: MuscleTI's tangent jumps when a fibre switches
-// between tension and compression, which makes Psi jump.
+// between tension and compression, which makes Psi jump; so was the dashpot integral h : M^-1 : h / (g tau)
+// (non-negative, but five times the loop area for stiff fibres, whose stiffness the isotropic metric misses).
+// The reported dissipation is therefore work - dPsi with its negative part deferred: a step whose raw value
+// is negative reports 0 and carries the deficit (PronyState::deferred) into the next steps of the same point,
+// which report max(raw + deficit, 0). It is non-negative at every point and step, and the running total
+// equals the raw total whenever the deficit has been offset (every closed cycle in the tests: the loop areas
+// are unchanged), so heat = dissipated energy and the energy budget stay exact.
 #pragma once
 
 #include <array>
@@ -75,6 +81,7 @@ struct PronyState {
   Voigt6 S0;                             ///< elastic stress S0 (variant a: isochoric) [Pa]
   std::array<Voigt6, kMaxPronyTerms> h;  ///< branch stresses (weight included) [Pa]
   Real stored_energy = 0;                ///< Psi = w_el W0 + branch energies [J/m^3]
+  Real deferred = 0;  ///< negative step dissipation not yet offset by later positive steps [J/m^3] (<= 0)
 
   /// Undeformed state: C = I, S0 = 0, h = 0, Psi = 0.
   PronyState();

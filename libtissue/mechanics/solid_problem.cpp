@@ -20,6 +20,10 @@ struct ElementWork {
   Eigen::Matrix<Real, ND, ND> Hv;  // d2 v / d u2
   Real energy = 0;
   Real dissipation = 0;
+  Real stored = 0;    // stored energy of the cell at the end of the step [J]
+  Real trace_dV = 0;  // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
+  Real volume = 0;    // reference volume of the cell [m^3]
+  Real pressure = 0;  // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
   bool ok = true;
 };
 
@@ -29,9 +33,10 @@ struct PointResponse {
   Mat3 S;            ///< second Piola-Kirchhoff stress [Pa]
   Mat6 D;            ///< dS/dE [Pa]
   Real dissipation;  ///< energy dissipated in the step [J/m^3]
+  Real stored;       ///< stored (free) energy density at the end of the step [J/m^3]
 };
 
-PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0}; }
+PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0, r.energy}; }
 
 template <int NEN>
 Mat3 deformation_gradient(const Eigen::Matrix<Real, NEN, 3>& ue, const Real* g) {
@@ -108,6 +113,9 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
   }
   w.energy = 0;
   w.dissipation = 0;
+  w.stored = 0;
+  w.trace_dV = 0;
+  w.volume = 0;
   w.ok = true;
   Real v = 0, V0 = 0;
   for (int q = 0; q < NQ; ++q) {
@@ -123,16 +131,22 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     const PointResponse r = law(C, e, q);
     w.energy += r.energy * dV;
     w.dissipation += r.dissipation * dV;
+    w.stored += r.stored * dV;
+    w.trace_dV += r.S.cwiseProduct(C).sum() / J * dV;  // tr(F S F^T) / J = S : C / J
+    w.volume += dV;
     add_stress_terms<NEN>(F, g, r.S, r.D, dV, want_K, w);
     if (vol) {
       v += add_volume_terms<NEN>(F, J, g, dV, want_K, w);
       V0 += dV;
     }
   }
+  w.pressure = -w.trace_dV / (3 * w.volume);
   if (vol) {
     const Real theta = v / V0;
     const Real dU = vol->dU(theta);
+    w.pressure -= dU;
     w.energy += V0 * vol->U(theta);
+    w.stored += V0 * vol->U(theta);
     w.f.noalias() += dU * w.gv;
     if (want_K) {
       w.K.noalias() += (vol->d2U(theta) / V0) * (w.gv * w.gv.transpose());
@@ -167,8 +181,7 @@ SolidProblem::SolidProblem(const Mesh& mesh, std::vector<RegionMechanics> materi
   }
   if (dofs_.components() != 3 || dofs_.n_nodes() != mesh.n_nodes())
     throw InputError("dofs", "the dof map must have 3 components for every mesh node");
-  colors_.resize(static_cast<size_t>(mesh.regions.size()));
-  for (int r = 0; r < mesh.regions.size(); ++r) colors_[static_cast<size_t>(r)] = color_cells(mesh, mesh.cells_in_region(r));
+  colors_ = color_regions(mesh);
 }
 
 void SolidProblem::set_threads(int threads) {
@@ -177,43 +190,44 @@ void SolidProblem::set_threads(int threads) {
 }
 
 namespace {
-template <int NEN>
-struct RegionAssembler {
-  const Mesh& mesh;
-  const GeometryCache& geo;
-  const AssemblyMap& map;
-  const VectorX& u;
+/// Where one assembly pass writes: per-cell scalars and the optional global force vector and tangent.
+struct AssemblyTargets {
   VectorX* f_int;
   SparseMatrix* K;
   std::vector<Real>& energy;
   std::vector<Real>& dissipation;
+  std::vector<Real>& stored;
+  std::vector<Real>& pressure;
   std::vector<char>& ok;
-  int threads;
-
-  template <class PointFn>
-  void run(const std::vector<std::vector<Index>>& colors, const PointFn& law, const VolumetricLogJ* vol) {
-    constexpr int ND = 3 * NEN;
-    const bool want_K = K != nullptr;
-    Real* values = want_K ? K->valuePtr() : nullptr;
-    parallel_for_colored(colors, threads, [&](Index e, int) {
-      ElementWork<NEN> w;
-      element<NEN>(mesh, geo, u, e, law, vol, want_K, w);
-      energy[static_cast<size_t>(e)] = w.energy;
-      dissipation[static_cast<size_t>(e)] = w.dissipation;
-      ok[static_cast<size_t>(e)] = w.ok;
-      if (!w.ok) return;
-      if (f_int)
-        for (int a = 0; a < NEN; ++a)
-          f_int->segment<3>(3 * static_cast<Index>(mesh.cells(e, a))) += w.f.template segment<3>(3 * a);
-      if (want_K) {
-        const int* slot = map.slots(e);
-        for (int r = 0; r < ND; ++r)
-          for (int c = 0; c < ND; ++c)
-            if (const int s = slot[r * ND + c]; s >= 0) values[s] += w.K(r, c);
-      }
-    });
-  }
 };
+
+/// Evaluates cell e with a region's point law and scatters its force and tangent (lock-free: cells of one
+/// colour share no node).
+template <int NEN, class PointFn>
+void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap& map, const VectorX& u, Index e,
+                   const PointFn& law, const VolumetricLogJ* vol, AssemblyTargets& t) {
+  constexpr int ND = 3 * NEN;
+  const bool want_K = t.K != nullptr;
+  ElementWork<NEN> w;
+  element<NEN>(mesh, geo, u, e, law, vol, want_K, w);
+  const auto i = static_cast<size_t>(e);
+  t.energy[i] = w.energy;
+  t.dissipation[i] = w.dissipation;
+  t.stored[i] = w.stored;
+  t.pressure[i] = w.pressure;
+  t.ok[i] = w.ok;
+  if (!w.ok) return;
+  if (t.f_int)
+    for (int a = 0; a < NEN; ++a)
+      t.f_int->segment<3>(3 * static_cast<Index>(mesh.cells(e, a))) += w.f.template segment<3>(3 * a);
+  if (want_K) {
+    Real* values = t.K->valuePtr();
+    const int* slot = map.slots(e);
+    for (int r = 0; r < ND; ++r)
+      for (int c = 0; c < ND; ++c)
+        if (const int s = slot[r * ND + c]; s >= 0) values[s] += w.K(r, c);
+  }
+}
 
 /// Reads temperature and tone at quadrature points and the history of point (e, q).
 struct PointContext {
@@ -235,19 +249,19 @@ struct PointContext {
   /// History at the start of the step (undeformed without a history).
   const PronyState& previous(Index e, int q) const {
     static const PronyState undeformed{};
-    return in && in->history ? in->history->previous(e, q) : undeformed;
+    return in && in->history ? in->history->at(e, q) : undeformed;
   }
 };
 
-/// Calls fn(point_law, volumetric_or_null) with the point law of a region, whatever its type.
-/// `write_history` selects whether the end-of-step history is stored (assembly) or discarded (stress output).
+/// Calls fn(point_law, volumetric_or_null) with the point law of a region, whatever its type. The
+/// end-of-step history goes to `end` (null: discarded, e.g. for stress output).
 template <class Fn>
-void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx, bool write_history, Fn&& fn) {
+void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx, SolidHistory* end, Fn&& fn) {
   std::visit(
       [&](const auto& L) {
         using T = std::decay_t<decltype(L)>;
-        auto end_state = [&](Index e, int q, PronyState& scratch) -> PronyState& {
-          return (write_history && ctx.in && ctx.in->history) ? ctx.in->history->current(e, q) : scratch;
+        auto end_state = [end](Index e, int q, PronyState& scratch) -> PronyState& {
+          return end ? end->at(e, q) : scratch;
         };
         if constexpr (std::is_same_v<T, CompressibleNeoHookean>) {
           fn([&L](const Mat3& C, Index, int) { return point(L.response(C)); }, nullptr);
@@ -273,10 +287,11 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
             const TissueResponse r =
                 tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
                                 ctx.tone(e, q), ctx.dt(), ctx.previous(e, q), end_state(e, q, scratch));
-            PointResponse out{r.energy, r.S, r.D, r.dissipation};
+            PointResponse out{r.energy, r.S, r.D, r.dissipation, r.stored_energy + r.active_energy};
             if (!mean_dil) {
               const VolResponse v = volumetric_response(L.elastic.vol, C);
               out.energy += v.energy;
+              out.stored += v.energy;
               out.S += v.S;
               out.D += v.D;
             }
@@ -289,7 +304,7 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
                PronyState scratch;
                const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
                                                          ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch));
-               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation};
+               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy};
              },
              nullptr);
         }
@@ -308,27 +323,27 @@ bool has_history(const SolidLaw& law) {
 }
 
 SolidHistory::SolidHistory(Index n_cells, int n_qp)
-    : nq_(n_qp), prev_(static_cast<size_t>(n_cells) * static_cast<size_t>(n_qp)), cur_(prev_) {}
+    : nq_(n_qp), points_(static_cast<size_t>(n_cells) * static_cast<size_t>(n_qp)) {}
 
 void SolidProblem::jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
-                                const SolidInputs* inputs) const {
-  const PointContext ctx{mesh_, geo_, inputs};
+                                const VectorX* temperature) const {
+  SolidInputs at;
+  at.temperature = temperature;
+  const PointContext ctx{mesh_, geo_, &at};
   parallel_for(mesh_.n_cells(), options_.threads, [&](Index e, int) {
     const SolidLaw& law = materials_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].law;
     for (int q = 0; q < geo_.n_qp(); ++q) {
-      PronyState& h = history.current(e, q);
-      h = history.previous(e, q);
+      PronyState& h = history.at(e, q);
       if (const auto* t = std::get_if<TissueMaterial>(&law)) {
         const Real mu = small_strain_shear_modulus(t->elastic.iso);
-        prony_jump_cycles(t->prony.terms, cycle_start.previous(e, q), period, cycles,
+        prony_jump_cycles(t->prony.terms, cycle_start.at(e, q), period, cycles,
                           t->thermal.a_T(ctx.temperature(e, q, t->thermal.T_ref)), mu, mu, h);
       } else if (const auto* p = std::get_if<PeerViscoelastic>(&law)) {
         const Real mu = p->elastic.mu, bulk = p->elastic.lambda + 2.0 / 3.0 * p->elastic.mu;
-        prony_jump_cycles(p->prony.terms, cycle_start.previous(e, q), period, cycles, 1.0, mu, bulk, h);
+        prony_jump_cycles(p->prony.terms, cycle_start.at(e, q), period, cycles, 1.0, mu, bulk, h);
       }
     }
   });
-  history.commit();
 }
 
 bool SolidProblem::needs_history() const {
@@ -338,33 +353,35 @@ bool SolidProblem::needs_history() const {
 }
 
 SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K,
-                                       const SolidInputs* inputs) const {
+                                       const SolidInputs* inputs, SolidStepState* step) const {
   const Index ne = mesh_.n_cells();
-  std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0);
+  std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0),
+      stored(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
   std::vector<char> ok(static_cast<size_t>(ne), 1);
   if (f_int) f_int->setZero(3 * mesh_.n_nodes());
   if (K) std::fill(K->valuePtr(), K->valuePtr() + K->nonZeros(), 0.0);
+  SolidHistory* end = nullptr;
+  if (step) {
+    if (step->history.size() != ne * geo_.n_qp()) step->history = make_history();
+    end = &step->history;
+  }
   const bool hex = mesh_.cell_type == CellType::hex8;
   const bool mean_dil = hex && options_.volumetric == VolumetricTreatment::mean_dilatation;
   const PointContext ctx{mesh_, geo_, inputs};
-
-  auto run_all = [&](auto& assembler) {
-    for (int r = 0; r < mesh_.regions.size(); ++r) {
-      const auto& law = materials_[static_cast<size_t>(r)].law;
-      with_point_law(law, mean_dil, ctx, true, [&](const auto& pt, const VolumetricLogJ* vol) {
-        assembler.run(colors_[static_cast<size_t>(r)], pt, vol);
-      });
-    }
+  AssemblyTargets targets{f_int, K, energy, dissipation, stored, pressure, ok};
+  auto pass = [&]<int NEN>() {
+    parallel_for_colored_groups(colors_, options_.threads, [&](int region, auto&& run) {
+      with_point_law(materials_[static_cast<size_t>(region)].law, mean_dil, ctx, end,
+                     [&](const auto& pt, const VolumetricLogJ* vol) {
+                       run([&](Index e, int) { assemble_cell<NEN>(mesh_, geo_, map_, u, e, pt, vol, targets); });
+                     });
+    });
   };
-  if (hex) {
-    RegionAssembler<8> a{mesh_, geo_, map_, u, f_int, K, energy, dissipation, ok, options_.threads};
-    run_all(a);
-  } else {
-    RegionAssembler<4> a{mesh_, geo_, map_, u, f_int, K, energy, dissipation, ok, options_.threads};
-    run_all(a);
-  }
+  if (hex)
+    pass.template operator()<8>();
+  else
+    pass.template operator()<4>();
   SolidEvaluation out;
-  if (inputs && inputs->dissipation) inputs->dissipation->setZero(ne);
   for (Index e = 0; e < ne; ++e) {
     if (!ok[static_cast<size_t>(e)]) {
       out.admissible = false;
@@ -373,7 +390,12 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
       return out;
     }
     out.energy += energy[static_cast<size_t>(e)];
-    if (inputs && inputs->dissipation) (*inputs->dissipation)[e] = dissipation[static_cast<size_t>(e)];
+  }
+  if (step) {
+    step->dissipation = Eigen::Map<const VectorX>(dissipation.data(), ne);
+    step->pressure = Eigen::Map<const VectorX>(pressure.data(), ne);
+    step->stored_energy = 0;
+    for (Real v : stored) step->stored_energy += v;
   }
   return out;
 }
@@ -429,11 +451,10 @@ CellStress SolidProblem::cell_stress(const VectorX& u, const SolidInputs* inputs
   const int nen = mesh_.cell_size(), nq = geo_.n_qp();
   const bool mean_dil =
       mesh_.cell_type == CellType::hex8 && options_.volumetric == VolumetricTreatment::mean_dilatation;
-  // Stresses at the committed state: the history's "previous" with dt = 0 reproduces them exactly.
+  // Stresses at the committed state: the committed history with dt = 0 reproduces them exactly.
   SolidInputs at_state;
   if (inputs) at_state = *inputs;
   at_state.dt = 0;
-  at_state.dissipation = nullptr;
   const PointContext ctx{mesh_, geo_, &at_state};
   CellStress out;
   out.cauchy.setZero(ne, 6);
@@ -444,7 +465,7 @@ CellStress SolidProblem::cell_stress(const VectorX& u, const SolidInputs* inputs
   out.J.setZero(ne);
   for (int r = 0; r < mesh_.regions.size(); ++r) {
     const auto& law = materials_[static_cast<size_t>(r)].law;
-    with_point_law(law, mean_dil, ctx, false, [&](const auto& pt, const VolumetricLogJ* vol) {
+    with_point_law(law, mean_dil, ctx, nullptr, [&](const auto& pt, const VolumetricLogJ* vol) {
       const auto cells = mesh_.cells_in_region(r);
       parallel_for(static_cast<Index>(cells.size()), options_.threads, [&](Index k, int) {
         const Index e = cells[static_cast<size_t>(k)];

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "libtissue/core/parallel.hpp"
 #include "libtissue/core/types.hpp"
 #include "libtissue/fem/assembly_map.hpp"
 #include "libtissue/fem/dof_map.hpp"
@@ -38,38 +39,49 @@ using SolidLaw = std::variant<HyperelasticLaw, CompressibleNeoHookean, TissueMat
 /// Whether a law carries history (needs a SolidHistory).
 bool has_history(const SolidLaw& law);
 
-/// Per-quadrature-point history of the viscoelastic laws with an explicit previous/current split
-/// (FEBio m_Hp / deal.II CellDataStorage): evaluations read `previous` and write `current`; an
-/// accepted step commits, a rejected one leaves `previous` untouched.
+/// Viscoelastic history (Prony state) at every quadrature point: the committed state of a run, or the
+/// trial state at the end of a step. A step reads the committed history (SolidInputs::history) and writes
+/// the trial one (SolidStepState::history); the stepper keeps the trial history of the accepted state.
 class SolidHistory {
-public:
+ public:
+  /// Empty history (no points).
+  SolidHistory() = default;
   /// History for n_cells x n_qp points, all undeformed.
   SolidHistory(Index n_cells, int n_qp);
-  /// History at the start of the step of point (e, q).
-  const PronyState& previous(Index e, int q) const { return prev_[idx(e, q)]; }
-  /// History at the end of the step of point (e, q) (written by evaluations).
-  PronyState& current(Index e, int q) { return cur_[idx(e, q)]; }
-  /// Accepts the step: previous <- current.
-  void commit() { prev_ = cur_; }
-  /// Discards the trial values: current <- previous.
-  void rollback() { cur_ = prev_; }
+  /// State of point (e, q).
+  const PronyState& at(Index e, int q) const { return points_[idx(e, q)]; }
+  /// State of point (e, q), writable.
+  PronyState& at(Index e, int q) { return points_[idx(e, q)]; }
   /// Quadrature points per cell.
   int n_qp() const { return nq_; }
+  /// Number of points (#cells x n_qp).
+  Index size() const { return static_cast<Index>(points_.size()); }
 
-private:
-  size_t idx(Index e, int q) const { return static_cast<size_t>(e) * static_cast<size_t>(nq_) + static_cast<size_t>(q); }
-  int nq_;
-  std::vector<PronyState> prev_, cur_;
+ private:
+  size_t idx(Index e, int q) const {
+    return static_cast<size_t>(e) * static_cast<size_t>(nq_) + static_cast<size_t>(q);
+  }
+  int nq_ = 0;
+  std::vector<PronyState> points_;
 };
 
-/// Inputs of an evaluation beyond the displacement: the step, the fields mechanics reads
-/// (temperature, tone, frozen over the step) and the history of viscous laws.
+/// Inputs of an evaluation beyond the displacement: the step, the fields mechanics reads (temperature,
+/// tone, frozen over the step) and the committed history of the viscous laws at the start of the step.
 struct SolidInputs {
-  Real dt = 0;                           ///< step length [s] (0: instantaneous elastic response)
-  const VectorX* temperature = nullptr;  ///< nodal temperature [K]; null: each law's T_ref
-  const VectorX* tone = nullptr;         ///< tone per quadrature point (#cells x n_qp) in [0, 1]; null: 0
-  SolidHistory* history = nullptr;       ///< needed when a region has a viscous law
-  VectorX* dissipation = nullptr;        ///< out: energy dissipated in the step per cell [J]; may be null
+  Real dt = 0;                            ///< step length [s] (0: instantaneous elastic response)
+  const VectorX* temperature = nullptr;   ///< nodal temperature [K]; null: each law's T_ref
+  const VectorX* tone = nullptr;          ///< tone per quadrature point (#cells x n_qp) in [0, 1]; null: 0
+  const SolidHistory* history = nullptr;  ///< history at the start of the step; needed by viscous laws
+};
+
+/// The solid's state at the end of a step for the evaluated displacement: an explicit output of
+/// SolidProblem::evaluate. The stepper keeps the one of the accepted state (no extra element pass).
+struct SolidStepState {
+  SolidHistory history;  ///< viscous history at the end of the step (sized by evaluate)
+  VectorX dissipation;   ///< energy dissipated in the step per cell [J]
+  VectorX pressure;      ///< cell-mean hydrostatic pressure -tr(sigma)/3 per cell [Pa] (> 0 compressive)
+  Real stored_energy = 0;  ///< stored (free) energy of the solid at the end of the step [J]: elastic, viscous
+                           ///< branches, volumetric and active fibre energy
 };
 
 /// Mechanical properties of one mesh region.
@@ -131,21 +143,22 @@ public:
   /// Sets the element-loop thread count.
   void set_threads(int threads);
 
-  /// Strain energy, and optionally internal forces f_int (3 x #nodes, all dofs) and the tangent
-  /// K = d f_int / d u over free equations (K must come from assembly_map().make_matrix()).
-  /// u holds all nodal displacements (3 x #nodes) [m].
-  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K,
-                           const SolidInputs* inputs = nullptr) const;
+  /// Strain energy (incremental potential for viscous laws), and optionally internal forces f_int
+  /// (3 x #nodes, all dofs), the tangent K = d f_int / d u over free equations (K must come from
+  /// assembly_map().make_matrix()) and the step state at the end of the step (`step`). One element pass.
+  /// u holds all nodal displacements (3 x #nodes) [m]. Viscous laws need inputs->history.
+  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K, const SolidInputs* inputs = nullptr,
+                           SolidStepState* step = nullptr) const;
   /// Whether any region needs a SolidHistory.
   bool needs_history() const;
   /// A fresh (undeformed) history sized for this problem.
   SolidHistory make_history() const { return SolidHistory(mesh_.n_cells(), geo_.n_qp()); }
   /// Cycle jump of the viscous history (prony_jump_cycles at every point of the viscous regions): advances
   /// the committed `history`, which ends a resolved cycle of `period` [s], by `cycles` more cycles, given
-  /// `cycle_start`, the committed history one period earlier. a_T is taken at the temperature of `inputs`
-  /// (each law's T_ref without one). Commits the result.
+  /// `cycle_start`, the committed history one period earlier. a_T is taken at `temperature` (nodal [K];
+  /// null: each law's T_ref).
   void jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
-                    const SolidInputs* inputs = nullptr) const;
+                    const VectorX* temperature = nullptr) const;
   /// Consistent mass matrix over free equations [kg].
   SparseMatrix mass_matrix() const;
   /// M * a restricted to all dofs (3 x #nodes), for inertia forces with prescribed accelerations.
@@ -162,7 +175,7 @@ private:
   SolidOptions options_;
   GeometryCache geo_;
   AssemblyMap map_;
-  std::vector<std::vector<std::vector<Index>>> colors_;  // per region: conflict-free colours
+  ColoredRegions colors_;  // conflict-free colours over all cells, grouped by region inside each colour
 };
 
 }  // namespace tissue

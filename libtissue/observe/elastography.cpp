@@ -129,7 +129,7 @@ ElastographyResult Elastography::compute(const StepView& view) const {
               }
               if (!(view.temperature && view.temperature->size() > 0)) T = T_ref;
               const Real a = view.tone && view.tone->size() > 0 ? (*view.tone)[e * nq + q] : 0.0;
-              const PronyState& prev = view.history ? view.history->previous(e, q) : undeformed;
+              const PronyState& prev = view.history ? view.history->at(e, q) : undeformed;
               const Mat3 C = F.transpose() * F;
               const PointState ps = point_state(L, C, f0, T, a, prev, options_.modulus);
               const ShearModuli sm = acoustic_shear_moduli(F, ps.S, ps.D, f0);

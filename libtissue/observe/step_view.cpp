@@ -11,9 +11,7 @@ SolidInputs StepView::inputs() const {
   in.dt = 0;
   in.temperature = temperature && temperature->size() > 0 ? temperature : nullptr;
   in.tone = tone && tone->size() > 0 ? tone : nullptr;
-  // SolidProblem::cell_stress and dt = 0 evaluations only read `previous`; the pointer is non-const in
-  // SolidInputs because assembly writes `current`. Observers never assemble with it.
-  in.history = const_cast<SolidHistory*>(history);
+  in.history = history;
   return in;
 }
 

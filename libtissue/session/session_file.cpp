@@ -554,8 +554,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                  {"threads", "linear_solver", "dt_thermal", "series_every", "fields_every", "air_temperature",
                   "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
                   "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
-                  "tangent_reuse",
-                  "extrapolate"});
+                  "tangent_reuse", "extrapolate", "keep_factorization", "contact_penalty", "prebalance_time",
+                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -579,6 +579,11 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     positive("core_temperature", units::temperature, rs.core_temperature, false);
     positive("depth_stiffness", units::force / units::length, rs.depth_stiffness, false);
     positive("cycle_window", units::time, rs.cycle_window, true);
+    positive("glide_window", units::time, rs.glide_window, true);
+    rs.glide_resolved_cycles =
+        c.integer(*r, "glide_resolved_cycles", "run.glide_resolved_cycles", rs.glide_resolved_cycles);
+    if (rs.glide_resolved_cycles < 1)
+      c.fail(r->get("glide_resolved_cycles"), "run.glide_resolved_cycles", "must be at least 1");
     rs.force_tolerance =
         c.quantity(*r, "force_tolerance", units::dimensionless, "run.force_tolerance", rs.force_tolerance);
     if (!(rs.force_tolerance >= 0 && rs.force_tolerance < 1))
@@ -590,6 +595,13 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     rs.tangent_reuse = c.integer(*r, "tangent_reuse", "run.tangent_reuse", rs.tangent_reuse);
     if (rs.tangent_reuse < 0) c.fail(r->get("tangent_reuse"), "run.tangent_reuse", "must not be negative");
     rs.extrapolate = c.boolean(*r, "extrapolate", "run.extrapolate", rs.extrapolate);
+    rs.keep_factorization = c.boolean(*r, "keep_factorization", "run.keep_factorization", rs.keep_factorization);
+    positive("contact_penalty", units::pressure / units::length, rs.contact_penalty, false);
+    positive("prebalance_time", units::time, rs.prebalance_time, true);
+    positive("rest_motion", units::length, rs.rest_motion, true);
+    rs.rest_tone = c.quantity(*r, "rest_tone", units::dimensionless, "run.rest_tone", rs.rest_tone);
+    if (!(rs.rest_tone >= 0 && rs.rest_tone < 1))
+      c.fail(r->get("rest_tone"), "run.rest_tone", "must lie in [0, 1)");
     rs.cycle_averaging = c.boolean(*r, "cycle_averaging", "run.cycle_averaging", rs.cycle_averaging);
     rs.resolved_cycles = c.integer(*r, "resolved_cycles", "run.resolved_cycles", rs.resolved_cycles);
     if (rs.resolved_cycles < 1)

@@ -37,11 +37,18 @@ struct RunSpec {
   int resolved_cycles = 3;       ///< K: cycles resolved per cycle-jump window (>= 1)
   int jumped_cycles = 0;         ///< M: cycles jumped per window (0: fill the window up to cycle_window)
   Real cycle_window = 0;         ///< length of a cycle-jump window [s] (0: dt_thermal)
+  Real glide_window = 30.0;      ///< cycle-jump window of back-and-forth glides (strokes, stones) [s] (0: off)
+  int glide_resolved_cycles = 1;  ///< round trips resolved per glide window (>= 1)
   Real depth_stiffness = 1e5;    ///< drive stiffness of depth-controlled tools [N/m]
   Real newton_tolerance = 1e-6;  ///< relative residual tolerance of the mechanical Newton solves [-]
   Real force_tolerance = 1e-4;   ///< also converged at |residual| <= this x |tool forces| [-] (0: off)
-  int tangent_reuse = 2;         ///< Newton iterations that may reuse a factorisation (0: exact Newton)
-  bool extrapolate = false;  ///< start each substep from the linear extrapolation of u (faster, less robust)
+  int tangent_reuse = 8;         ///< Newton iterations that may reuse a factorisation (0: exact Newton)
+  bool keep_factorization = true;  ///< a substep starts with the previous substep's factorisation
+  bool extrapolate = true;   ///< start each substep from the linear extrapolation of the last substep's motion
+  Real contact_penalty = 3e8;  ///< normal penalty of rigid-tool contact per area [Pa/m] (RigidContactOptions)
+  Real prebalance_time = 600.0;  ///< creep time before t = 0 over which the resting tone is balanced [s]
+  Real rest_motion = 1e-7;  ///< unloaded motion per substep below which tissue is at rest (no solve) [m]
+  Real rest_tone = 1e-3;    ///< tone change that unsettles tissue at rest [-]
 };
 
 /// Standard outputs every Simulation attaches unless switched off ([outputs] table; docs/sessions.md):

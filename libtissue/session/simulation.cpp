@@ -11,11 +11,10 @@
 #include "libtissue/config.hpp"
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/parallel.hpp"
-#include "libtissue/loading/contact_loads.hpp"
-#include "libtissue/loading/footprint.hpp"
-#include "libtissue/solver/mechanics_solver.hpp"
-#include "libtissue/thermal/bioheat_problem.hpp"
-#include "libtissue/thermal/perfusion_law.hpp"
+#include "libtissue/session/cycle_jump.hpp"
+#include "libtissue/session/protocol_loads.hpp"
+#include "libtissue/session/session_problems.hpp"
+#include "libtissue/session/session_recorder.hpp"
 
 namespace tissue {
 namespace {
@@ -58,19 +57,6 @@ class HeldPress final : public Technique {
 template <class T, class O>
 std::shared_ptr<const Technique> build(const SkinPatch& patch, const O& o) {
   return std::make_shared<const T>(patch, o);
-}
-
-/// Nodes of each region (sorted, unique).
-std::vector<std::vector<Index>> region_nodes(const Mesh& m) {
-  std::vector<std::vector<Index>> out(static_cast<size_t>(m.regions.size()));
-  for (Index e = 0; e < m.n_cells(); ++e)
-    for (int a = 0; a < m.cell_size(); ++a)
-      out[static_cast<size_t>(m.region[static_cast<size_t>(e)])].push_back(m.cells(e, a));
-  for (auto& v : out) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
-  }
-  return out;
 }
 
 std::string unknown_region_message(const Mesh& mesh, const std::string& name) {
@@ -162,7 +148,6 @@ Simulation::Simulation(const Model& model, SessionSpec session, RunContext ctx)
   if (session_.outputs.standard) {  // tone law, elastography, myotonometer, safety (docs/sessions.md)
     standard_ = std::make_shared<StandardOutputs>(model_, session_, protocol_);
     auto so = standard_;
-    set_tone_update([so](const SessionStep& st, VectorX& tone) { so->update_tone(st, tone); });
     add_observer([so](const SessionStep& st, std::vector<SeriesValue>& series,
                       std::vector<SafetyFlag>& flags) { so->observe(st, series, flags); });
   }
@@ -171,571 +156,209 @@ Simulation::Simulation(const Model& model, SessionSpec session, RunContext ctx)
 void Simulation::add_observer(StepObserver observer) {
   observers_.push_back(std::move(observer));
 }
-void Simulation::set_tone_update(ToneUpdate update) {
-  tone_update_ = std::move(update);
+void Simulation::set_tone_law(std::shared_ptr<const ToneLaw> law) {
+  tone_law_ = std::move(law);
+}
+
+Real EnergyBudget::mechanical_imbalance() const {
+  return work != 0 ? (work - stored_change - dissipated) / work : 0.0;
 }
 
 namespace {
 
-/// Most tool samples per mechanical substep for the heat and pressure sources (midpoint rule; one per
-/// quarter of the footprint's smaller semi-axis travelled).
-constexpr int kLoadSamples = 8;
-/// Largest nodal motion [m] of an unloaded substep below which the tissue counts as at rest.
-constexpr Real kRestMotion = 1e-7;
-/// Force halvings a substep may take when the tissue cannot carry the tool's load.
-constexpr int kMaxYields = 3;
-/// Tone change [-] since the last solve that unsettles tissue at rest.
-constexpr Real kRestTone = 1e-3;
+/// The state at the end of a macro step as observers see it.
+SessionStep step_view(const SessionProblems& p, const CoupledState& s, const VectorX& perfusion,
+                      const StepSources& src, const ProtocolState& st, Real t0, bool jump, bool record) {
+  SessionStep v;
+  v.t0 = t0;
+  v.t1 = s.time;
+  v.solid = &p.solid();
+  v.state = &s;
+  v.cell_perfusion = &perfusion;
+  v.cell_dissipation = &src.dissipation;
+  v.skin = &p.skin();
+  v.skin_pressure = src.peak_pressure;
+  v.protocol = st;
+  v.cycle_jump = jump;
+  v.record = record;
+  return v;
+}
 
-/// Sources accumulated over the mechanical substeps of one macro step (energies, so that friction
-/// heat = friction work and dissipated heat = hysteresis exactly).
-struct Accumulator {
-  VectorX dissipation;              ///< viscous energy per cell [J]
-  std::vector<Real> friction;       ///< integral of the friction heat flux over time per skin point [J/m^2]
-  std::vector<Real> h_dt;           ///< integral of the contact conductance over time [J/m^2/K]
-  std::vector<Real> hT_dt;          ///< integral of conductance x tool temperature over time [J/m^2]
-  std::vector<Real> peak_pressure;  ///< largest tool pressure per skin point [Pa]
-  Real friction_heat = 0;           ///< friction heat into the skin [J]
-  Real work = 0;                    ///< work of the tool on the tissue [J]
-  Real force_last = 0;              ///< normal force of the last substep [N]
-  Real force_max = 0;               ///< largest normal force of the substeps [N]
-
-  void reset(Index cells, Index points) {
-    dissipation.setZero(cells);
-    friction.assign(static_cast<size_t>(points), 0.0);
-    h_dt.assign(static_cast<size_t>(points), 0.0);
-    hT_dt.assign(static_cast<size_t>(points), 0.0);
-    peak_pressure.assign(static_cast<size_t>(points), 0.0);
-    friction_heat = work = force_last = force_max = 0;
+/// The message of a run stopped by a failed substep: when, which item, tool and region, and what was tried.
+std::string failure_message(const StepFailure& f, const Protocol& protocol, const Mesh& mesh) {
+  std::ostringstream m;
+  m << "mechanics failed at t = " << f.t1 << " s (substep from " << f.t0 << " s)";
+  const ProtocolState st = protocol.at(std::max(f.t0, 0.0));
+  if (st.technique) {
+    m << " in item " << st.item << " (" << st.technique->name();
+    if (st.command) m << ", tool " << st.command->footprint.name;
+    if (!st.technique->target().empty()) m << ", over " << st.technique->target();
+    m << ")";
+  } else {
+    m << " in a " << to_string(st.phase);
   }
-  /// Adds f times the mechanical energies (viscous heat, work) accumulated since `before` (cycle jumping:
-  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead.
-  void extrapolate(const Accumulator& before, Real f) {
-    dissipation += f * (dissipation - before.dissipation);
-    work += f * (work - before.work);
+  if (f.worst_node >= 0) {
+    for (Index e = 0; e < mesh.n_cells(); ++e)
+      for (int a = 0; a < mesh.cell_size(); ++a)
+        if (mesh.cells(e, a) == f.worst_node) {
+          m << "; largest residual " << f.worst_residual << " N in region "
+            << mesh.regions[mesh.region[static_cast<size_t>(e)]].name;
+          e = mesh.n_cells() - 1;
+          break;
+        }
   }
-};
+  m << "; tried: " << f.tried << "; last Newton: " << f.reason;
+  return m.str();
+}
 
 }  // namespace
 
 RunSummary Simulation::run(ResultsSink& sink) {
   const auto wall0 = std::chrono::steady_clock::now();
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   set_runtime_threads(ctx_.threads);
-  const Mesh& mesh = model_.mesh;
   const RunSpec& rs = session_.run;
-  const Index nc = mesh.n_cells(), nn = mesh.n_nodes();
-
-  // --- problems -------------------------------------------------------------------------------
-  DofMap dofs(nn, 3);
-  dofs.constrain_nodes(model_.fixed_nodes());
-  dofs.finalize();
-  SolidOptions sopt;
-  sopt.threads = ctx_.threads;
-  const SolidProblem solid(mesh, model_.region_mechanics(), std::move(dofs), sopt);
-  QuasiStaticOptions qopt;
-  qopt.linear.kind = rs.linear_solver;
-  qopt.newton.rel_tolerance = rs.newton_tolerance;
-  qopt.newton.max_tangent_reuse = rs.tangent_reuse;
-  qopt.force_tolerance = rs.force_tolerance;
-  // A hard tool can load thin skin into an indefinite tangent (wrinkling under a gun head): factorise
-  // such tangents with LU and go back to Cholesky as soon as the tangent is positive definite again.
-  qopt.linear.symmetric_fallback = true;
-  qopt.linear.fallback_retries_primary = true;
-  QuasiStaticSolver solver(solid, qopt);
-  const ContactLoad contact(mesh, mesh.facet_set("skin"));
-  const FacetQuadrature& quad = contact.quadrature();
-  const Index np = quad.size();
-
-  std::vector<ThermalProperties> props;
-  for (const auto& t : model_.tissues) props.push_back(t.thermal);
-  ThermalBoundary boundary;
-  for (const auto& set : model_.fixed_sets) boundary.fixed.push_back({set, rs.core_temperature});
-  boundary.convection.push_back({"skin", rs.skin_heat_transfer, rs.air_temperature});
-  boundary.load_surface = "skin";
-  ThermalOptions topt;
-  topt.threads = ctx_.threads;
-  topt.lumped = true;  // no over/undershoot next to a hot stone on coarse meshes
-  topt.perfusion_update_tolerance = 0.01;
-  topt.linear_solver.kind =
-      rs.linear_solver == LinearSolverKind::cg ? LinearSolverKind::cg : LinearSolverKind::automatic;
-  BioheatProblem heat(mesh, props, BloodProperties{}, boundary, topt);
-  if (!heat.load_surface() || heat.load_surface()->size() != np)
-    throw std::logic_error("Simulation: bioheat and contact quadratures of the skin differ");
-  const PerfusionLaw perfusion_law;
-  const VectorX no_stimulus = VectorX::Zero(nn);
-
-  VectorX cell_volume = VectorX::Zero(nc);
-  for (Index e = 0; e < nc; ++e)
-    for (int q = 0; q < solid.geometry().n_qp(); ++q) cell_volume[e] += solid.geometry().dV(e, q);
-
-  // Skin nodes (depth control measures the indentation at the one nearest the tool centre).
-  std::vector<Index> skin_nodes;
-  for (Index f = 0; f < quad.n_facets(); ++f)
-    for (int a = 0; a < quad.points_per_facet(); ++a)
-      skin_nodes.push_back(quad.facet_nodes(f)[static_cast<size_t>(a)]);
-  std::sort(skin_nodes.begin(), skin_nodes.end());
-  skin_nodes.erase(std::unique(skin_nodes.begin(), skin_nodes.end()), skin_nodes.end());
-  auto nearest_skin_node = [&](const Vec3& x) {
-    Index best = skin_nodes.front();
-    Real d = std::numeric_limits<Real>::infinity();
-    for (Index n : skin_nodes) {
-      const Real dn = (mesh.nodes.row(n).transpose() - x).squaredNorm();
-      if (dn < d) d = dn, best = n;
-    }
-    return best;
-  };
-
-  // --- state: at rest, temperature at the steady state of perfusion, metabolism, core and air ----
-  CoupledState s{DynamicState{}, solid.make_history(), VectorX(), VectorX(), 0.0};
-  s.mech.u = s.mech.v = s.mech.a = VectorX::Zero(3 * nn);
-  s.temperature = heat.initial_temperature(rs.core_temperature);
-  for (int k = 0; k < 4; ++k) {  // steady state with the perfusion of its own temperature (fixed point)
-    heat.set_perfusion(perfusion_law, s.temperature, no_stimulus);
-    heat.steady_state(s.temperature);
-  }
-  VectorX T_frozen = s.temperature;
-  VectorX step_dissipation = VectorX::Zero(nc);
-  SolidInputs in;
-  in.temperature = &T_frozen;
-  in.history = &s.history;
-  in.dissipation = &step_dissipation;
-
-  sink.write_meta("tissue_version", TISSUE_VERSION);
-  sink.write_meta("session_source", session_.source);
-  sink.write_meta("session", session_.text);
-  sink.write_mesh(mesh);
-  {
-    std::vector<EventRecord> ev;
-    for (const auto& e : protocol_.events()) {
-      const auto id = mesh.regions.find(e.region);
-      ev.push_back({e.name, e.region, id ? mesh.regions[*id].side : Side::none, e.t0, e.t1});
-    }
-    if (!ev.empty()) sink.append_events(ev);
-  }
-
+  // --- set-up: problems, stepper, tools, cycle jumping, recording -----------------------------------
+  SessionProblems problems(model_, rs, ctx_.threads);
+  const Mesh& mesh = problems.mesh();
+  CoupledStepper stepper(problems.solid(), problems.heat(), problems.stepper_options());
+  RigidContactOptions contact;
+  contact.penalty = rs.contact_penalty;
+  ProtocolLoads tools(problems, protocol_, rs.depth_stiffness, contact);
+  const CycleJumper jumper(protocol_, rs);
+  SessionRecorder recorder(problems, session_, protocol_, sink);
+  recorder.write_header();
   RunSummary summary;
-  summary.n_cells = nc;
-  summary.n_nodes = nn;
-  summary.n_equations = solid.dofs().n_equations();
+  summary.n_cells = mesh.n_cells();
+  summary.n_nodes = mesh.n_nodes();
+  summary.n_equations = problems.solid().dofs().n_equations();
   for (const auto& r : mesh.regions.all()) summary.regions.push_back({r.name});
-  const auto nodes_of = region_nodes(mesh);
-  const Real T_end = protocol_.duration();
+  for (const auto& e : protocol_.events()) {
+    ItemProfile ip;
+    ip.name = e.name;
+    ip.region = e.region;
+    ip.t0 = e.t0;
+    ip.t1 = e.t1;
+    summary.profile.push_back(std::move(ip));
+  }
 
-  // --- mechanics over [ta, tb] with substeps small enough for the protocol ------------------------
-  const VectorX zero = VectorX::Zero(3 * nn);
-  VectorX f_prev = zero;               // tool forces at the end of the previous substep
-  VectorX u_prev;                      // displacement before the previous substep (for the predictor)
-  Real h_prev = 0;                     // length of the previous substep [s]
-  Real compliance = 2e-3, F_prev = 0;  // depth control: secant compliance of the tissue [m/N], last force [N]
-  Accumulator acc;
-  // Samples the tool at the midpoints of kLoadSamples equal parts of [tau, tau + h] (item `st`) and adds
-  // the friction heat, hot-tool contact and peak pressure to acc; force_at(t, w) gives the normal force
-  // of a depth-controlled tool at time t, fraction w of the substep.
-  auto sample_loads = [&](const ProtocolState& st, Real tau, Real h, const auto& force_at) {
-    if (!st.technique) return;
-    // One sample per quarter semi-axis of travel (at least one, at most kLoadSamples).
-    const ToolCommand end = st.technique->command(tau + h - (tau - st.local_time));
-    const Real travel = end.velocity.norm() * h / std::max(std::min(end.footprint.a, end.footprint.b), 1e-6);
-    const int n = std::clamp(static_cast<int>(std::ceil(4 * travel - 1e-9)), 1, kLoadSamples);
-    const Real hs = h / n;
-    for (int k = 0; k < n; ++k) {
-      const Real w = (k + 0.5) / n;
-      const ToolCommand cs = st.technique->command(tau + w * h - (tau - st.local_time));
-      if (!cs.active) continue;
-      const Real Fs = cs.control == ToolControl::depth ? force_at(tau + w * h, w) : cs.force;
-      const FacetLoads Ls = contact.evaluate(cs, Fs);
-      for (Index p = 0; p < np; ++p) {
-        const auto i = static_cast<size_t>(p);
-        if (!Ls.heat_flux.empty()) acc.friction[i] += hs * Ls.heat_flux[i];
-        if (!Ls.contact_h.empty() && Ls.contact_h[i] > 0) {
-          acc.h_dt[i] += hs * Ls.contact_h[i];
-          acc.hT_dt[i] += hs * Ls.contact_h[i] * Ls.contact_temperature[i];
-        }
-        if (!Ls.pressure.empty()) acc.peak_pressure[i] = std::max(acc.peak_pressure[i], Ls.pressure[i]);
-      }
-      if (!Ls.heat_flux.empty()) acc.friction_heat += hs * total_friction_heat(quad, Ls);
-    }
-  };
-  // Loads only over [ta, tb] (jumped cycles): the tool's own path and timing, no mechanics; force_at as
-  // in sample_loads.
-  auto sample_window = [&](Real ta, Real tb, const auto& force_at) {
-    Real tau = ta;
-    while (tau < tb - 1e-12) {
-      Real h = std::min(protocol_.max_dt(tau), tb - tau);
-      if (tb - tau - h < 1e-9 * std::max(tb - ta, 1e-6)) h = tb - tau;
-      sample_loads(protocol_.at(tau), tau, h, [&](Real t, Real) { return force_at(t); });
-      tau += h;
-    }
-  };
-  std::vector<std::pair<Real, Real>>* force_log = nullptr;  // (time, force) of the substeps, when set
-  bool at_rest = true;  // unloaded and settled: substeps skip the mechanics solve
-  VectorX tone_solved;  // tone of the last solve (a tone change unsettles the tissue)
-  auto tone_moved = [&] {
-    if (tone_solved.size() != s.tone.size())
-      return !(s.tone.size() == 0 || s.tone.isZero(0)) || tone_solved.size() > 0;
-    return s.tone.size() > 0 && (s.tone - tone_solved).lpNorm<Eigen::Infinity>() > kRestTone;
-  };
-  auto resolve = [&](Real ta, Real tb) {
-    Real tau = ta;
-    while (tau < tb - 1e-12) {
-      const ProtocolState st = protocol_.at(tau);
-      Real h = std::min(protocol_.max_dt(tau), tb - tau);
-      if (tb - tau - h < 1e-9 * std::max(tb - ta, 1e-6)) h = tb - tau;
-      const Real t1 = tau + h;
-      // The item active at the start of the substep commands its end (the tool stays on up to the end
-      // of its block, even where the next item starts at t1).
-      const ToolCommand cmd =
-          st.technique ? st.technique->command(t1 - (tau - st.local_time)) : ToolCommand::inactive();
-      Real F = 0;
-      Index probe = -1;
-      Real ind0 = 0;
-      if (cmd.active) {
-        if (cmd.control == ToolControl::depth) {
-          // depth_control_force F = k (d - indentation) solved with the indentation linearised by the
-          // secant compliance c: F = k (d - i0 + c F0) / (1 + k c), clamped to [0, force_limit].
-          probe = nearest_skin_node(cmd.pose.centre);
-          ind0 = s.mech.u.segment<3>(3 * probe).dot(cmd.pose.push);
-          const Real k = rs.depth_stiffness;
-          F = std::clamp(k * (cmd.depth - ind0 + compliance * F_prev) / (1 + k * compliance), 0.0,
-                         cmd.force_limit);
-        } else {
-          F = cmd.force;
-        }
-      }
-      FacetLoads L = cmd.active ? contact.evaluate(cmd, F) : FacetLoads::zero(np);
-      VectorX f1 = zero;
-      if (cmd.active) contact.add_forces(L, f1);
-      // Unloaded tissue whose last unloaded substep moved it by less than kRestMotion is at rest: no
-      // solve until the next load (the viscous history left is below what the outputs resolve).
-      const bool unloaded = f1.isZero(0) && f_prev.isZero(0);
-      if (!unloaded) at_rest = false;
-      if (!at_rest) {
-        const VectorX u0 = s.mech.u;
-        const VectorX& fa = f_prev;
-        // Predictor: linear extrapolation of the last substep (Newton starts closer to the moving load).
-        if (rs.extrapolate && h_prev > 0 && u_prev.size() == u0.size())
-          s.mech.u += std::min(h / h_prev, 1.0) * (u0 - u_prev);
-        const LoadFunction load = [&](Real t) {
-          const Real a = std::clamp((t - tau) / h, 0.0, 1.0);
-          return MechanicalLoad{fa + a * (f1 - fa), zero};
-        };
-        const auto on_step = [&](Real, const VectorX&) { acc.dissipation += step_dissipation; };
-        MechanicsRunSummary r;
-        for (int attempt = 0;; ++attempt) {
-          try {
-            r = solver.solve(s.mech.u, load, tau, t1, 1, on_step, nullptr, &in);
-            break;
-          } catch (const NumericalError&) {
-            // The tissue cannot carry this tool load on this mesh (e.g. a gun head driven deep into
-            // thin, coarse fat): the tool gives way, as a hand or a stalling gun would. Halve the
-            // force, at most kMaxYields times per substep, and count it; otherwise fail.
-            if (!cmd.active || attempt == kMaxYields) throw;
-            s.mech.u = u0;
-            F *= 0.5;
-            L = contact.evaluate(cmd, F);
-            f1 = zero;
-            contact.add_forces(L, f1);
-            ++summary.tool_yields;
-          }
-        }
-        summary.steps += r.steps;
-        summary.newton_iterations += r.newton_iterations;
-        summary.linear_solver = r.linear_solver;
-        acc.work += 0.5 * (fa + f1).dot(s.mech.u - u0);
-        if (unloaded && (s.mech.u - u0).lpNorm<Eigen::Infinity>() < kRestMotion) at_rest = true;
-        tone_solved = s.tone;
-        u_prev = u0;
-        h_prev = h;
-      } else {
-        h_prev = 0;
-      }
-      if (probe >= 0 && std::abs(F - F_prev) > 1e-6 * std::max(1.0, F)) {
-        const Real c = (s.mech.u.segment<3>(3 * probe).dot(cmd.pose.push) - ind0) / (F - F_prev);
-        if (c > 0 && std::isfinite(c)) compliance = std::clamp(c, compliance / 4, compliance * 4);
-      }
-      // Heat and pressure sources, finer than the mechanics (depth control: force interpolated from the
-      // previous substep).
-      sample_loads(st, tau, h, [&](Real, Real w) { return F_prev + w * (F - F_prev); });
-      if (force_log) {
-        if (force_log->empty()) force_log->push_back({tau, F_prev});
-        force_log->push_back({t1, F});
-      }
-      if (!L.pressure.empty())
-        for (Index p = 0; p < np; ++p)
-          acc.peak_pressure[static_cast<size_t>(p)] =
-              std::max(acc.peak_pressure[static_cast<size_t>(p)], L.pressure[static_cast<size_t>(p)]);
-      F_prev = cmd.active ? F : 0.0;
-      acc.force_last = F;
-      acc.force_max = std::max(acc.force_max, F);
-      f_prev = std::move(f1);
-      tau = t1;
-    }
-  };
-
-  // --- recording ----------------------------------------------------------------------------------
-  std::vector<Real> surface_flux(static_cast<size_t>(np)), contact_h(static_cast<size_t>(np)),
-      contact_T(static_cast<size_t>(np)), cell_source(static_cast<size_t>(nc));
-  VectorX perfusion = heat.cell_perfusion();
+  // --- t = 0: the body at rest, resting tone balanced, first readings --------------------------------
+  CoupledState s = problems.initial_state();
+  VectorX perfusion = problems.heat().cell_perfusion();
+  StepSources none = stepper.make_sources();
+  const ToneCoupling* tone = nullptr;
   std::vector<SeriesValue> observed;
-  int current_block = -1;
-  VectorX u_rest = VectorX::Zero(3 * nn);  // the body at rest (resting tone balanced); u is recorded from it
-  auto region_temperatures = [&](int r, Real& mean, Real& mx) {
-    Real vol = 0, sum = 0;
-    mx = -std::numeric_limits<Real>::infinity();
-    for (Index e : mesh.cells_in_region(r)) {
-      Real te = 0;
-      for (int a = 0; a < mesh.cell_size(); ++a) te += s.temperature[mesh.cells(e, a)];
-      sum += cell_volume[e] * te / mesh.cell_size();
-      vol += cell_volume[e];
-    }
-    for (Index n : nodes_of[static_cast<size_t>(r)]) mx = std::max(mx, s.temperature[n]);
-    mean = vol > 0 ? sum / vol : 0;
-  };
-  auto evaluate_state = [&](Real time, bool write_row) {
-    SolidInputs view;
-    view.temperature = &s.temperature;
-    view.tone = s.tone.size() ? &s.tone : nullptr;
-    view.history = &s.history;
-    const CellStress cs = solid.cell_stress(s.mech.u, &view);
-    std::vector<SeriesValue> row;
-    for (int r = 0; r < mesh.regions.size(); ++r) {
-      RegionPeaks& pk = summary.regions[static_cast<size_t>(r)];
-      Real dmax = 0, pmax = -std::numeric_limits<Real>::infinity(), vm = 0, gs = 0, wsum = 0, vol = 0;
-      for (Index n : nodes_of[static_cast<size_t>(r)])
-        dmax = std::max(dmax, (s.mech.u.segment<3>(3 * n) - u_rest.segment<3>(3 * n)).norm());
-      for (Index e : mesh.cells_in_region(r)) {
-        pmax = std::max(pmax, cs.pressure[e]);
-        vm = std::max(vm, cs.von_mises[e]);
-        gs = std::max(gs, cs.max_shear_strain[e]);
-        wsum += perfusion[e] * cell_volume[e];
-        vol += cell_volume[e];
-      }
-      Real tmean = 0, tmax = 0;
-      region_temperatures(r, tmean, tmax);
-      pk.peak_displacement = std::max(pk.peak_displacement, dmax);
-      pk.peak_pressure = std::max(pk.peak_pressure, pmax);
-      pk.peak_von_mises = std::max(pk.peak_von_mises, vm);
-      pk.peak_shear_strain = std::max(pk.peak_shear_strain, gs);
-      pk.peak_temperature = std::max(pk.peak_temperature, tmax);
-      pk.final_temperature_mean = tmean;
-      if (!write_row) continue;
-      const std::string& g = mesh.regions[r].name;
-      row.push_back({g, "temperature_mean", tmean, "K"});
-      row.push_back({g, "temperature_max", tmax, "K"});
-      row.push_back({g, "perfusion_mean", vol > 0 ? wsum / vol : 0.0, "1/s"});
-      row.push_back({g, "peak_pressure", pmax, "Pa"});
-      row.push_back({g, "displacement_max", dmax, "m"});
-      row.push_back({g, "von_mises_max", vm, "Pa"});
-    }
-    Real cmax = 0;
-    for (Real p : acc.peak_pressure) cmax = std::max(cmax, p);
-    summary.peak_contact_pressure = std::max(summary.peak_contact_pressure, cmax);
-    summary.applied_force = std::max(summary.applied_force, acc.force_max);
-    if (!write_row) return cs;
-    row.push_back({"session", "technique", static_cast<double>(current_block), "1"});
-    row.push_back({"session", "tool_force", acc.force_last, "N"});
-    row.push_back({"session", "tool_force_max", acc.force_max, "N"});
-    row.push_back({"session", "contact_pressure_max", cmax, "Pa"});
-    row.push_back({"session", "friction_heat", summary.friction_heat, "J"});
-    row.push_back({"session", "dissipated_heat", summary.dissipated_heat, "J"});
-    row.push_back({"session", "work", summary.work, "J"});
-    row.push_back({"session", "contact_heat", summary.contact_heat, "J"});
-    row.insert(row.end(), observed.begin(), observed.end());
-    sink.append_series(time, row);
-    sink.flush();
-    return cs;
-  };
-  auto write_fields = [&](Real time, const CellStress& cs) {
-    const VectorX du = s.mech.u - u_rest;
-    const Eigen::Map<const Eigen::Matrix<Real, Eigen::Dynamic, 3, Eigen::RowMajor>> U(du.data(), nn, 3);
-    sink.write_field("displacement", time, FieldCenter::node, U, "m");
-    sink.write_field("temperature", time, FieldCenter::node, s.temperature, "K");
-    sink.write_field("pressure", time, FieldCenter::cell, cs.pressure, "Pa");
-    sink.write_field("von_mises", time, FieldCenter::cell, cs.von_mises, "Pa");
-    sink.write_field("perfusion", time, FieldCenter::cell, perfusion, "1/s");
-    if (session_.outputs.tone_field) {
-      sink.write_field("strain", time, FieldCenter::cell, cs.strain, "1");
-      if (s.tone.size()) {
-        const int nq = solid.geometry().n_qp();
-        VectorX cell_tone(nc);
-        for (Index e = 0; e < nc; ++e) cell_tone[e] = s.tone.segment(e * nq, nq).mean();
-        sink.write_field("tone", time, FieldCenter::cell, cell_tone, "1");
-      }
-    }
-    sink.flush();
-  };
-
-  acc.reset(nc, np);
-  if (standard_) {  // resting tone and the readings at t = 0, before the first macro step
-    SessionStep v0;
-    v0.solid = &solid;
-    v0.state = &s;
-    v0.cell_perfusion = &perfusion;
-    v0.skin = &quad;
-    v0.skin_pressure = acc.peak_pressure;
-    v0.protocol = protocol_.at(0.0);
-    v0.record = true;
-    std::vector<SafetyFlag> flags;
+  if (standard_) {
+    SessionStep v0 = step_view(problems, s, perfusion, none, protocol_.at(0.0), 0.0, false, true);
     standard_->set_resting_tone(v0, s.tone);
-    if (s.tone.size() && s.tone.maxCoeff() > 0) {
-      // The resting tone's active fibre stress belongs to the body at rest: balance it before t = 0
-      // (10 min, so the viscoelastic branches relax); displacements are recorded from this state.
-      in.tone = &s.tone;
-      const LoadFunction none = [&](Real) { return MechanicalLoad{zero, zero}; };
-      const MechanicsRunSummary r = solver.solve(s.mech.u, none, -600.0, 0.0, 3, {}, nullptr, &in);
-      summary.steps += r.steps;
-      summary.newton_iterations += r.newton_iterations;
-      u_rest = s.mech.u;
-      tone_solved = s.tone;
+    if (s.tone.size() && s.tone.maxCoeff() > 0 && rs.prebalance_time > 0) {
+      // The resting tone's active fibre stress belongs to the body at rest: balance it before t = 0 (the
+      // viscoelastic branches relax over prebalance_time); displacements are recorded from this state.
+      const VectorX zero = VectorX::Zero(3 * mesh.n_nodes());
+      FunctionLoads unloaded([&](Real) { return MechanicalLoad{zero, zero}; }, rs.prebalance_time / 3);
+      StepSources discard = stepper.make_sources();
+      MechanicsStats stats;
+      StepFailure failure;
+      s.time = -rs.prebalance_time;
+      if (!stepper.mechanics(s, unloaded, 0.0, discard, stats, failure))
+        throw NumericalError("balancing the resting tone before t = 0 failed: " + failure.reason);
+      s.time = 0;
+      summary.steps += stats.substeps;
+      summary.newton_iterations += stats.newton.iterations;
+      recorder.set_rest(s.mech.u);
+      stepper.unsettle();
     }
+    std::vector<SafetyFlag> flags;
     standard_->begin(v0, observed, flags);
+    tone = standard_->tone_coupling(tone_law_.get());
     if (!flags.empty()) sink.append_flags(flags);
     summary.safety_flags.insert(summary.safety_flags.end(), flags.begin(), flags.end());
   }
-  {
-    const CellStress cs = evaluate_state(0.0, true);
-    write_fields(0.0, cs);
+  ToneCoupling custom;  // a tone law set without standard outputs: resting tone 0
+  VectorX zero_rest;
+  if (!tone && tone_law_ && !standard_) {
+    zero_rest = VectorX::Zero(mesh.n_cells() * problems.solid().geometry().n_qp());
+    custom = {tone_law_.get(), &zero_rest, nullptr};
+    tone = &custom;
   }
-  Real next_series = rs.series_every, next_field = rs.fields_every > 0 ? rs.fields_every : T_end;
-  Real last_field = 0;
+  const Real stored0 = s.stored_energy;
+  recorder.write_fields(0.0, s, recorder.record(0.0, s, perfusion, none, -1, true, observed, summary), perfusion);
 
-  // --- macro steps ----------------------------------------------------------------------------------
-  Real t = 0;
-  while (t < T_end - 1e-9) {
-    const ProtocolState st = protocol_.at(t);
-    current_block = st.block;
-    const Real boundary_t = std::min(protocol_.next_event(t).value_or(T_end), T_end);
-    acc.reset(nc, np);
-    T_frozen = s.temperature;
-    in.tone = s.tone.size() ? &s.tone : nullptr;
-    if (tone_moved()) at_rest = false;
-    heat.set_perfusion(perfusion_law, s.temperature, no_stimulus);  // lagged
-    perfusion = heat.cell_perfusion();
+  // --- macro steps: tool -> loads -> mechanics -> heat -> tone -> outputs -----------------------------
+  const Real T_end = protocol_.duration();
+  while (s.time < T_end - 1e-9) {
+    const auto step0 = std::chrono::steady_clock::now();
+    const MacroPlan plan = jumper.plan(s.time, T_end);
+    const ProtocolState st = protocol_.at(plan.t0);
+    CoupledStepReport rep;
+    rep.sources = stepper.make_sources();
+    const bool ok = plan.jump ? jumper.run(plan, stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
+                              : stepper.mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);
+    if (!ok) {
+      sink.flush();
+      throw NumericalError(failure_message(rep.failure, protocol_, mesh));
+    }
+    stepper.heat_and_tone(s, plan.t0, rep.sources, rep, {}, tone);
+    perfusion = problems.heat().cell_perfusion();
 
-    const std::optional<Real> period = st.technique ? st.technique->period() : std::nullopt;
-    bool jump = false;
-    int K = 0, M = 0;
-    if (rs.cycle_averaging && period) {
-      K = rs.resolved_cycles;
-      const Real window = rs.cycle_window > 0 ? rs.cycle_window : rs.dt_thermal;
-      M = rs.jumped_cycles > 0 ? rs.jumped_cycles : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
-      jump = M > 0 && t + (K + M) * *period <= boundary_t + 1e-9;
-    }
-    Real dt = 0;
-    if (jump) {
-      // Resolve K cycles; the last K - 1 (settled) cycles stand for the M jumped ones (all K when K = 1).
-      // The resolved cycles sit in the middle of the window (midpoint sampling of a gliding tool).
-      const Real P = *period;
-      const int j = (M - 1) / 2;
-      const Real tr = t + j * P;
-      Accumulator before = acc;
-      std::optional<SolidHistory> cycle_start;  // history one period before the end of the resolved cycles
-      std::vector<std::pair<Real, Real>> last_cycle;  // (time, force) over the last resolved cycle
-      if (K == 1) cycle_start = s.history;
-      if (K == 1) force_log = &last_cycle;
-      resolve(tr, tr + P);
-      if (K > 1) before = acc;
-      if (K > 2) resolve(tr + P, tr + (K - 1) * P);
-      if (K > 1) {
-        cycle_start = s.history;
-        force_log = &last_cycle;
-        resolve(tr + (K - 1) * P, tr + K * P);
-      }
-      force_log = nullptr;
-      // Mechanics of the jumped cycles (viscous heat, work): the settled cycles repeated.
-      acc.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1));
-      // The slow viscous branches (tau >> P) keep creeping over the jumped cycles: advance them too.
-      solid.jump_history(s.history, *cycle_start, P, M, &in);
-      // Tool loads of the jumped cycles (friction heat, hot contact, pressure) along the tool's own path,
-      // with a depth-controlled tool's force repeating that of the last resolved cycle by phase.
-      const Real c0 = tr + (K - 1) * P;
-      auto force_at = [&](Real time) {
-        const Real ph = c0 + (time - c0) - P * std::floor((time - c0) / P);
-        auto it = std::lower_bound(last_cycle.begin(), last_cycle.end(), ph,
-                                   [](const auto& a, Real x) { return a.first < x; });
-        if (it == last_cycle.begin()) return it->second;
-        if (it == last_cycle.end()) return last_cycle.back().second;
-        const auto& a = *(it - 1);
-        const Real f = (ph - a.first) / std::max(it->first - a.first, 1e-300);
-        return a.second + f * (it->second - a.second);
-      };
-      sample_window(t, tr, force_at);
-      sample_window(tr + K * P, t + (K + M) * P, force_at);
-      dt = (K + M) * P;
-      summary.resolved_cycles += K;
-      summary.jumped_cycles += M;
-    } else {
-      dt = std::min(rs.dt_thermal, boundary_t - t);
-      if (boundary_t - (t + dt) < 0.05 * rs.dt_thermal) dt = boundary_t - t;  // no sliver before a boundary
-      resolve(t, t + dt);
-    }
-
-    // Heat: the step-averaged sources (energy / dt) of the macro step; a long jump window takes
-    // several thermal steps of at most dt_thermal with the same averaged sources.
-    for (Index e = 0; e < nc; ++e)
-      cell_source[static_cast<size_t>(e)] = acc.dissipation[e] / (cell_volume[e] * dt);
-    for (Index p = 0; p < np; ++p) {
-      const auto i = static_cast<size_t>(p);
-      surface_flux[i] = acc.friction[i] / dt;
-      contact_h[i] = acc.h_dt[i] / dt;
-      contact_T[i] = acc.h_dt[i] > 0 ? acc.hT_dt[i] / acc.h_dt[i] : 0.0;
-    }
-    ThermalLoads loads;
-    loads.surface_flux = surface_flux;
-    loads.contact_h = contact_h;
-    loads.contact_temperature = contact_T;
-    loads.cell_source = cell_source;
-    const int n_heat = std::max(1, static_cast<int>(std::ceil(dt / rs.dt_thermal - 0.05)));
-    for (int k = 0; k < n_heat; ++k) {
-      const ThermalStepReport rep = heat.step(s.temperature, dt / n_heat, loads);
-      summary.contact_heat += rep.contact_heat;
-      ++summary.thermal_steps;
-    }
-    summary.friction_heat += acc.friction_heat;
-    summary.dissipated_heat += acc.dissipation.sum();
-    summary.work += acc.work;
-    const Real t0 = t;
-    t = (boundary_t - (t + dt) < 1e-9) ? boundary_t : t + dt;
-    s.time = t;
-
-    // Tone and observers read the state at the end of the macro step.
-    SessionStep view;
-    view.t0 = t0;
-    view.t1 = t;
-    view.solid = &solid;
-    view.state = &s;
-    view.cell_perfusion = &perfusion;
-    view.cell_dissipation = &acc.dissipation;
-    view.skin = &quad;
-    view.skin_pressure = acc.peak_pressure;
-    view.protocol = st;
-    view.cycle_jump = jump;
-    const bool last = t >= T_end - 1e-9;
-    const bool row = last || rs.series_every <= 0 || t >= next_series - 1e-9;
-    view.record = row;
-    if (tone_update_) tone_update_(view, s.tone);
+    const auto out0 = std::chrono::steady_clock::now();
+    const bool last = s.time >= T_end - 1e-9;
+    const bool row = recorder.row_due(s.time, last);
+    const SessionStep view = step_view(problems, s, perfusion, rep.sources, st, plan.t0, plan.jump, row);
     observed.clear();
     std::vector<SafetyFlag> flags;
     for (const auto& obs : observers_) obs(view, observed, flags);
     if (!flags.empty()) sink.append_flags(flags);
     summary.safety_flags.insert(summary.safety_flags.end(), flags.begin(), flags.end());
-    const CellStress cs = evaluate_state(t, row);
-    if (row && rs.series_every > 0)
-      next_series = (std::floor(t / rs.series_every + 1e-9) + 1) * rs.series_every;
-    if (last || (rs.fields_every > 0 && t >= next_field - 1e-9)) {
-      if (t > last_field) write_fields(t, cs);
-      last_field = t;
-      if (rs.fields_every > 0) next_field = (std::floor(t / rs.fields_every + 1e-9) + 1) * rs.fields_every;
+    summary.friction_heat += rep.sources.friction_heat;
+    summary.dissipated_heat += rep.dissipated_energy;
+    summary.work += rep.sources.work;
+    summary.contact_heat += rep.thermal.contact_heat;
+    summary.energy.perfusion_heat += rep.thermal.perfusion_heat;
+    summary.energy.convection_heat += rep.thermal.convection_heat;
+    summary.energy.core_heat += rep.thermal.fixed_temperature_heat;
+    summary.energy.heat_content_change += rep.thermal.heat_content_change;
+    const CellStress cs = recorder.record(s.time, s, perfusion, rep.sources, st.block, row, observed, summary);
+    if (recorder.fields_due(s.time, last)) recorder.write_fields(s.time, s, cs, perfusion);
+
+    summary.steps += rep.mechanics.substeps;
+    summary.rest_steps += rep.mechanics.rest_substeps;
+    summary.newton_iterations += rep.mechanics.newton.iterations;
+    summary.factorizations += rep.mechanics.newton.factorizations;
+    summary.thermal_steps += rep.thermal_steps;
+    if (plan.jump) {
+      summary.resolved_cycles += plan.resolved;
+      summary.jumped_cycles += plan.jumped;
+    }
+    if (st.item >= 0 && st.item < static_cast<int>(summary.profile.size())) {
+      ItemProfile& ip = summary.profile[static_cast<size_t>(st.item)];
+      ++ip.macro_steps;
+      ip.jump_windows += plan.jump ? 1 : 0;
+      ip.mechanics.add(rep.mechanics);
+      ip.seconds_heat += rep.seconds_heat;
+      ip.seconds_tone += rep.seconds_tone;
+      ip.seconds_outputs += since(out0);
+      ip.seconds += since(step0);
     }
     std::ostringstream status;
-    status << (st.technique ? std::string(st.technique->name()) : std::string(to_string(st.phase)))
-           << " t=" << t << " s";
-    ctx_.report(T_end > 0 ? t / T_end : 1.0, status.str());
+    status << (st.technique ? std::string(st.technique->name()) : std::string(to_string(st.phase))) << " t=" << s.time
+           << " s";
+    ctx_.report(T_end > 0 ? s.time / T_end : 1.0, status.str());
   }
-  summary.simulated_time = t;
+  summary.simulated_time = s.time;
+  summary.linear_solver = stepper.quasi_static_solver() ? stepper.quasi_static_solver()->linear_solver().name() : "";
+  summary.rigid_tool_steps = tools.stats().rigid_substeps;
+  summary.stalled_steps = tools.stats().stalled_substeps;
+  summary.energy.work = summary.work;
+  summary.energy.dissipated = summary.dissipated_heat;
+  summary.energy.stored_change = s.stored_energy - stored0;
+  summary.energy.friction_heat = summary.friction_heat;
+  summary.energy.contact_heat = summary.contact_heat;
   if (standard_) summary.muscles = standard_->report();
   sink.flush();
-  summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  summary.wall_seconds = since(wall0);
   return summary;
 }
 

@@ -16,6 +16,7 @@
 #include "libtissue/session/standard_outputs.hpp"
 #include "libtissue/solver/coupled_stepper.hpp"
 #include "libtissue/technique/protocol.hpp"
+#include "libtissue/tone/tone_law.hpp"
 
 namespace tissue {
 
@@ -30,25 +31,60 @@ struct RegionPeaks {
   Real final_temperature_mean = 0;  ///< volume-mean temperature at the end of the run [K]
 };
 
+/// Where the time of one protocol item went (the profile of a run, by item).
+struct ItemProfile {
+  std::string name;               ///< technique name, "rest" or "follow_up"
+  std::string region;             ///< target region ("" for rests)
+  Real t0 = 0, t1 = 0;            ///< the item's time span [s]
+  int macro_steps = 0;            ///< macro (heat) steps
+  int jump_windows = 0;           ///< of which cycle-jump windows
+  MechanicsStats mechanics;       ///< substeps, rest substeps, cuts, Newton counters and timings
+  double seconds_heat = 0;        ///< wall time of the heat steps [s]
+  double seconds_tone = 0;        ///< wall time of the tone updates [s]
+  double seconds_outputs = 0;     ///< wall time of observers, statistics and writing [s]
+  double seconds = 0;             ///< wall time of the item [s]
+};
+
+/// The session's energy budget [J]: the tools' work on the tissue against the change of its stored energy
+/// plus its viscous dissipation (the balance closes to the time discretisation; docs/sessions.md).
+struct EnergyBudget {
+  Real work = 0;                 ///< work of the tools (and supports) on the tissue
+  Real stored_change = 0;        ///< stored energy at the end minus at t = 0 (after the resting balance)
+  Real dissipated = 0;           ///< viscous dissipation (= viscous heat)
+  Real friction_heat = 0;        ///< friction heat into the skin (from the tools, not from the tissue's work)
+  Real contact_heat = 0;         ///< heat from hot tools into the skin
+  Real perfusion_heat = 0;       ///< heat carried by the blood (negative: removed)
+  Real convection_heat = 0;      ///< heat to the air (negative: lost)
+  Real core_heat = 0;            ///< heat through the core-temperature (bone) nodes
+  Real heat_content_change = 0;  ///< change of the tissue's heat content
+  /// work - stored_change - dissipated, relative to the work (0 when the work is 0) [-].
+  Real mechanical_imbalance() const;
+};
+
 /// What a run did and found.
 struct RunSummary {
   std::vector<RegionPeaks> regions;                 ///< per region, in region order
   Real peak_contact_pressure = 0;                   ///< largest tool pressure on the skin [Pa]
   Real applied_force = 0;                           ///< largest total tool force [N]
   Real simulated_time = 0;                          ///< end time [s]
-  int steps = 0;                                    ///< accepted mechanical steps
+  int steps = 0;                                    ///< accepted mechanical substeps that were solved
+  int rest_steps = 0;                               ///< unloaded substeps skipped at rest
   int newton_iterations = 0;                        ///< total Newton iterations
+  int factorizations = 0;                           ///< numeric factorisations of the mechanics
   std::string linear_solver;                        ///< linear solver used
   Index n_cells = 0, n_nodes = 0, n_equations = 0;  ///< problem size
   double wall_seconds = 0;                          ///< wall time of the run [s]
-  int thermal_steps = 0;                            ///< bioheat steps (macro steps)
+  int thermal_steps = 0;                            ///< bioheat steps
   Real friction_heat = 0;                           ///< friction heat that entered the skin [J]
   Real dissipated_heat = 0;                         ///< viscous dissipation of the tissue [J]
-  Real work = 0;                                    ///< mechanical work of the tool on the tissue [J]
+  Real work = 0;                                    ///< mechanical work of the tools on the tissue [J]
   Real contact_heat = 0;                            ///< heat from hot tools (stone, pack) into the skin [J]
   int resolved_cycles = 0;               ///< cycles of periodic techniques resolved in cycle-jump windows
   int jumped_cycles = 0;                 ///< cycles advanced with averaged sources (not resolved)
-  int tool_yields = 0;  ///< substeps whose tool force was halved because the solve failed at full force
+  int rigid_tool_steps = 0;              ///< substeps with a position-driven (rigid) tool in contact
+  int stalled_steps = 0;                 ///< of those, substeps with the drive at its stall force
+  EnergyBudget energy;                   ///< the session's energy budget
+  std::vector<ItemProfile> profile;      ///< where the time went, per protocol item
   std::vector<MuscleReport> muscles;     ///< per muscle: tone and elasticity before, after, at the end
   std::vector<SafetyFlag> safety_flags;  ///< every safety flag raised, in time order
 };
@@ -73,9 +109,6 @@ struct SessionStep {
 /// lambda building a StepView from the SessionStep.
 using StepObserver = std::function<void(const SessionStep& step, std::vector<SeriesValue>& series,
                                         std::vector<SafetyFlag>& flags)>;
-/// Integrates the tone over the macro step [t0, t1] (after the heat step): updates `tone`
-/// (#cells x n_qp, or left empty for no tone); the mechanics of the next macro step reads it.
-using ToneUpdate = std::function<void(const SessionStep& step, VectorX& tone)>;
 
 /// Runs a SessionSpec on a Model and writes through a ResultsSink.
 class Simulation {
@@ -88,9 +121,9 @@ class Simulation {
   RunSummary run(ResultsSink& sink);
   /// Adds an observer called after every macro step.
   void add_observer(StepObserver observer);
-  /// Sets the tone law hook called after every macro step (none: tone held at 0); replaces the standard
-  /// tone law (the standard outputs still set the resting tone at t = 0).
-  void set_tone_update(ToneUpdate update);
+  /// Replaces the tone law the stepper integrates (default: the standard outputs' law; the standard outputs
+  /// still set the resting tone at t = 0). Without standard outputs the resting tone is 0.
+  void set_tone_law(std::shared_ptr<const ToneLaw> law);
   /// The protocol built from the session.
   const Protocol& protocol() const { return protocol_; }
   /// The standard outputs (tone law, elastography, myotonometer, safety) attached by the constructor, or
@@ -103,7 +136,7 @@ class Simulation {
   RunContext ctx_;
   Protocol protocol_;
   std::vector<StepObserver> observers_;
-  ToneUpdate tone_update_;
+  std::shared_ptr<const ToneLaw> tone_law_;
   std::shared_ptr<StandardOutputs> standard_;
 };
 

@@ -133,32 +133,19 @@ void StandardOutputs::begin(const SessionStep& step, std::vector<SeriesValue>& s
   if (safety_) safety_ = std::make_unique<SafetyMonitor>(safety_options_);
   held_.assign(sites_.size(), MyotonReading{});
   for (auto& r : report_) r = MuscleReport{r.region, r.resting_tone, {}, {}, 0.0, {}};
-  T_base_ = point_temperature(solid, &step.state->temperature, kCelsius + 37.0);
-  T_prev_ = T_base_;
-  p_prev_ = point_pressure(step_view(step));
+  // Warmth is measured from this run's resting temperature at each point, shifted onto the law's base.
+  const VectorX T_base = point_temperature(solid, &step.state->temperature, kCelsius + 37.0);
+  T_shift_ = VectorX::Constant(T_base.size(), ToneParameters::defaults().temperature_base) - T_base;
   next_myoton_ = 0;
   take(step, true, true, series, flags);
 }
 
-void StandardOutputs::update_tone(const SessionStep& step, VectorX& tone) {
-  if (rest_.size() == 0) return;  // begin() not called (standard outputs detached)
-  if (!spec_.tone) {
-    tone = rest_;
-    return;
-  }
-  const VectorX p1 = point_pressure(step_view(step));
-  const VectorX T1 = point_temperature(*step.solid, &step.state->temperature, kCelsius + 37.0);
-  const Real T_law = ToneParameters::defaults().temperature_base;
-  std::vector<ToneStimulus> stim(static_cast<size_t>(rest_.size()));
-  for (Index i = 0; i < rest_.size(); ++i) {
-    // Warmth is measured from this run's resting temperature at the point (shifted onto the law's base).
-    stim[static_cast<size_t>(i)] = {0.5 * (p_prev_[i] + p1[i]),
-                                    0.5 * (T_prev_[i] + T1[i]) - T_base_[i] + T_law};
-  }
-  if (tone.size() != rest_.size()) tone = rest_;
-  law_->integrate(tone, rest_, stim, step.t1 - step.t0);
-  p_prev_ = p1;
-  T_prev_ = T1;
+const ToneCoupling* StandardOutputs::tone_coupling(const ToneLaw* law) {
+  if (!spec_.tone || rest_.size() == 0) return nullptr;
+  coupling_.law = law ? law : law_.get();
+  coupling_.resting = &rest_;
+  coupling_.temperature_shift = T_shift_.size() == rest_.size() ? &T_shift_ : nullptr;
+  return &coupling_;
 }
 
 void StandardOutputs::observe(const SessionStep& step, std::vector<SeriesValue>& series,

@@ -14,6 +14,7 @@
 #include "libtissue/observe/safety_monitor.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_spec.hpp"
+#include "libtissue/solver/coupled_stepper.hpp"
 #include "libtissue/technique/protocol.hpp"
 #include "libtissue/tone/tone_law.hpp"
 
@@ -58,8 +59,10 @@ class StandardOutputs {
   /// At t = 0 (after the resting tone is balanced): records the baseline temperature of the tone law,
   /// takes the first readings and appends the t = 0 series.
   void begin(const SessionStep& step, std::vector<SeriesValue>& series, std::vector<SafetyFlag>& flags);
-  /// The tone law over the macro step [t0, t1] (trapezoidal stimulus of the step's ends).
-  void update_tone(const SessionStep& step, VectorX& tone);
+  /// How the stepper integrates tone (after begin()): the standard law, the resting tone and the shift that
+  /// measures each point's warmth from its own temperature at t = 0 (mapped onto the law's base); nullptr
+  /// when outputs.tone is off (tone held at the resting tone). `law` replaces the standard law if given.
+  const ToneCoupling* tone_coupling(const ToneLaw* law = nullptr);
   /// The observers after a macro step: safety every step, elastography and tone statistics on series rows,
   /// the myotonometer on its schedule (held in between).
   void observe(const SessionStep& step, std::vector<SeriesValue>& series, std::vector<SafetyFlag>& flags);
@@ -88,7 +91,8 @@ class StandardOutputs {
   std::vector<MyotonSite> sites_;
   std::vector<int> site_region_;             // region id of each site
   std::vector<MyotonReading> held_;          // latest reading per site
-  VectorX rest_, T_base_, p_prev_, T_prev_;  // per quadrature point
+  VectorX rest_, T_shift_;  // per quadrature point: resting tone, temperature shift of the tone stimulus
+  ToneCoupling coupling_;
   Real t_after_ = 0, t_end_ = 0, next_myoton_ = 0;
   std::vector<MuscleReport> report_;
   std::vector<int> report_region_;

@@ -1,6 +1,9 @@
 #include "libtissue/solver/coupled_stepper.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -9,22 +12,91 @@
 #include "libtissue/core/error.hpp"
 
 namespace tissue {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/// Relative time tolerance of substep ends [-].
+constexpr Real kTimeTol = 1e-9;
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------ sources
+
+void StepSources::reset(Index cells, Index points) {
+  dissipation.setZero(cells);
+  friction.assign(static_cast<size_t>(points), 0.0);
+  h_dt.assign(static_cast<size_t>(points), 0.0);
+  hT_dt.assign(static_cast<size_t>(points), 0.0);
+  peak_pressure.assign(static_cast<size_t>(points), 0.0);
+  friction_heat = work = force_last = force_max = 0;
+}
+
+void StepSources::extrapolate(const StepSources& before, Real f) {
+  dissipation += f * (dissipation - before.dissipation);
+  work += f * (work - before.work);
+}
+
+FunctionLoads::FunctionLoads(LoadFunction load, Real max_substep) : load_(std::move(load)), h_(max_substep) {
+  require(std::isfinite(h_) && h_ > 0, "max_substep", "must be positive and finite");
+}
+
+void FunctionLoads::loads(Real, Real t1, const VectorX&, SubstepLoads& out) {
+  out.load = load_(t1);
+  out.path = load_;
+  out.forms.clear();
+  out.loaded = (out.load.f_ext.size() && !out.load.f_ext.isZero(0)) ||
+               (out.load.u_prescribed.size() && !out.load.u_prescribed.isZero(0));
+}
+
+// ------------------------------------------------------------------------------------------ options
+
+void SubstepPolicy::validate() const {
+  require(exact_newton_iterations >= 1, "policy.exact_newton_iterations", "must be at least 1");
+  require(max_cuts >= 0, "policy.max_cuts", "must be non-negative");
+}
 
 void CoupledOptions::validate() const {
-  if (mechanics_substeps < 1)
-    throw InputError("mechanics_substeps", "must be at least 1, got " + std::to_string(mechanics_substeps));
-  quasi_static.validate();
-  dynamic.validate();
+  try {
+    quasi_static.validate();
+  } catch (const InputError& e) {
+    throw InputError("quasi_static." + e.field(), e.message());
+  }
+  try {
+    dynamic.validate();
+  } catch (const InputError& e) {
+    throw InputError("dynamic." + e.field(), e.message());
+  }
+  policy.validate();
+  require(std::isfinite(max_thermal_step) && max_thermal_step > 0, "max_thermal_step", "must be positive");
+  require(std::isfinite(rest_motion) && rest_motion >= 0, "rest_motion", "must be non-negative");
+  require(std::isfinite(rest_tone) && rest_tone >= 0, "rest_tone", "must be non-negative");
+  if (perfusion) perfusion->validate();
 }
+
+void MechanicsStats::add(const MechanicsStats& o) {
+  substeps += o.substeps;
+  rest_substeps += o.rest_substeps;
+  cuts += o.cuts;
+  exact_retries += o.exact_retries;
+  newton.add_counts(o.newton);
+  seconds += o.seconds;
+  seconds_loads += o.seconds_loads;
+}
+
+// ------------------------------------------------------------------------------------------ stepper
 
 CoupledStepper::CoupledStepper(const SolidProblem& solid, BioheatProblem& heat, CoupledOptions options)
     : solid_(solid), heat_(heat), options_(std::move(options)) {
   options_.validate();
   const Mesh& m = solid_.mesh();
   if (heat_.mesh().n_nodes() != m.n_nodes() || heat_.mesh().n_cells() != m.n_cells())
-    throw InputError("heat", "the bioheat problem must live on the mechanics mesh (" +
-                                 std::to_string(m.n_nodes()) + " nodes, " + std::to_string(m.n_cells()) +
-                                 " cells)");
+    throw InputError("heat", "the bioheat problem must live on the mechanics mesh (" + std::to_string(m.n_nodes()) +
+                                 " nodes, " + std::to_string(m.n_cells()) + " cells)");
   if (options_.integrator == MechanicsIntegrator::quasi_static)
     quasi_static_ = std::make_unique<QuasiStaticSolver>(solid_, options_.quasi_static);
   else
@@ -36,7 +108,10 @@ CoupledStepper::CoupledStepper(const SolidProblem& solid, BioheatProblem& heat, 
 }
 
 CoupledState CoupledStepper::initial_state(Real T0, Real t0) const {
-  CoupledState s{DynamicState{}, solid_.make_history(), heat_.initial_temperature(T0), VectorX(), t0};
+  CoupledState s;
+  s.history = solid_.make_history();
+  s.temperature = heat_.initial_temperature(T0);
+  s.time = t0;
   const Index nd = solid_.dofs().n_dofs();
   s.mech.u = VectorX::Zero(nd);
   s.mech.v = VectorX::Zero(nd);
@@ -47,6 +122,13 @@ CoupledState CoupledStepper::initial_state(Real T0, Real t0) const {
 void CoupledStepper::initialize_dynamics(CoupledState& s, const MechanicalLoad& load0) {
   if (!dynamic_) throw InputError("integrator", "initialize_dynamics needs MechanicsIntegrator::dynamic");
   dynamic_->initialize(s.mech, load0);
+}
+
+StepSources CoupledStepper::make_sources() const {
+  StepSources out;
+  const Index np = heat_.load_surface() ? heat_.load_surface()->size() : 0;
+  out.reset(solid_.mesh().n_cells(), np);
+  return out;
 }
 
 void CoupledStepper::check_temperature(const VectorX& T) const {
@@ -68,99 +150,316 @@ void CoupledStepper::check_temperature(const VectorX& T) const {
   }
 }
 
-CoupledStepSummary CoupledStepper::advance(CoupledState& s, const LoadFunction& load, Real dt_thermal,
-                                           const ThermalLoads& external, const RunContext* ctx,
-                                           const ToneCoupling* tone) {
-  const Mesh& m = solid_.mesh();
-  const Index nc = m.n_cells();
-  if (!(dt_thermal > 0) || !std::isfinite(dt_thermal))
-    throw InputError("dt_thermal", "must be positive, got " + std::to_string(dt_thermal) + " s");
-  if (s.temperature.size() != m.n_nodes())
-    throw InputError("state.temperature", "expected " + std::to_string(m.n_nodes()) + " nodal values");
-  if (s.tone.size() != 0 && s.tone.size() != nc * solid_.geometry().n_qp())
-    throw InputError("state.tone", "expected #cells x n_qp values or none");
-  if (!external.cell_source.empty() && static_cast<Index>(external.cell_source.size()) != nc)
-    throw InputError("external.cell_source", "expected one value per cell (" + std::to_string(nc) + ")");
-  if (options_.check_temperature_range) check_temperature(s.temperature);
-
-  CoupledStepSummary out;
-  out.t0 = s.time;
-  out.t1 = s.time + dt_thermal;
-  out.cell_dissipation.setZero(nc);
-
-  // 1. Mechanics over [t0, t1] with temperature and tone frozen at t0 (lagged, staggered).
-  const VectorX T_frozen = s.temperature;
-  VectorX step_dissipation = VectorX::Zero(nc);
+bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact,
+                               SolidStepState& step, VectorX& u_trial, VectorX& f_trial, MechanicsStats& stats,
+                               std::string& reason) {
+  const Real h = t1 - t0;
   SolidInputs in;
-  in.temperature = &T_frozen;
+  in.dt = h;
+  in.temperature = &s.temperature;
   in.tone = s.tone.size() ? &s.tone : nullptr;
   in.history = &s.history;
-  in.dissipation = &step_dissipation;
-  const int n = options_.mechanics_substeps;
-  // Tone stimulus: cell pressure averaged over the substeps (time-weighted).
-  const bool with_tone = tone && tone->law && tone->resting;
-  VectorX pressure_time = VectorX::Zero(with_tone ? nc : 0);
-  Real t_last = out.t0;
-  auto add_pressure = [&](Real t, const VectorX& u) {
-    if (!with_tone) return;
-    SolidInputs at = in;
-    at.dissipation = nullptr;
-    pressure_time += (t - t_last) * solid_.cell_stress(u, &at).pressure;
-    t_last = t;
-  };
   if (quasi_static_) {
-    const auto on_step = [&](Real t, const VectorX& u) {
-      out.cell_dissipation += step_dissipation;
-      add_pressure(t, u);
-    };
-    out.mechanics = quasi_static_->solve(s.mech.u, load, out.t0, out.t1, n, on_step, ctx, &in);
-  } else {
-    const Real h = dt_thermal / n;
-    for (int k = 0; k < n; ++k) {
-      const MechanicsRunSummary r = dynamic_->step(s.mech, load, out.t0 + k * h, h, &in);
-      out.cell_dissipation += step_dissipation;  // the sum over any cut sub-steps (DynamicSolver::step)
-      add_pressure(out.t0 + (k + 1) * h, s.mech.u);
-      out.mechanics.steps += r.steps;
-      out.mechanics.cuts += r.cuts;
-      out.mechanics.newton_iterations += r.newton_iterations;
-      out.mechanics.last = r.last;
-      out.mechanics.linear_solver = r.linear_solver;
-      if (ctx) ctx->report(static_cast<double>(k + 1) / n, "dynamic substep");
+    // Predictor: the last substep's motion scaled to this substep (a moving tool keeps moving); the retry
+    // with exact Newton starts from the committed state.
+    u_trial = s.mech.u;
+    if (!exact && options_.extrapolate && h_last_ > 0 && du_last_.size() == u_trial.size())
+      u_trial += std::min(h / h_last_, 1.0) * du_last_;
+    const NewtonSummary r = quasi_static_->solve_step(u_trial, L.load, in, L.forms, step, &f_trial, exact,
+                                                      exact ? options_.policy.exact_newton_iterations : 0);
+    stats.newton.add_counts(r);
+    reason = r.reason;
+    if (std::getenv("TISSUE_DEBUG_NEWTON")) {
+      std::fprintf(stderr, "substep %.4f-%.4f exact=%d: %s |", t0, t1, exact ? 1 : 0, r.brief().c_str());
+      for (Real v : r.residual_history) std::fprintf(stderr, " %.2e", v);
+      std::fprintf(stderr, " | stale_rej %d tang %d res %d ls %d\n", r.stale_rejections, r.tangent_evaluations,
+                   r.residual_evaluations, r.line_search_halvings);
+    }
+    return r.converged;
+  }
+  // Dynamics: dead loads varying linearly over the substep from the committed state's load.
+  if (!L.forms.empty()) throw InputError("integrator", "rigid tools need the quasi-static integrator");
+  const MechanicalLoad end = L.load;
+  const LoadFunction load = L.path ? L.path : LoadFunction([&](Real) { return end; });
+  DynamicState trial = s.mech;
+  SolidHistory history = s.history;
+  VectorX dissipation;
+  try {
+    const MechanicsRunSummary r = dynamic_->step(trial, load, t0, h, &in, &history, &dissipation);
+    stats.newton.add_counts(r.totals);
+    stats.cuts += r.cuts;
+  } catch (const NumericalError& e) {
+    reason = e.what();
+    return false;
+  }
+  u_trial = trial.u;
+  s.mech.v = trial.v;
+  s.mech.a = trial.a;
+  step.history = std::move(history);
+  step.dissipation = std::move(dissipation);
+  SolidInputs at;
+  at.temperature = in.temperature;
+  at.tone = in.tone;
+  at.history = &step.history;
+  step.pressure = solid_.cell_stress(trial.u, &at).pressure;
+  f_trial = VectorX();  // no quasi-static work bookkeeping in dynamics
+  return true;
+}
+
+bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1, SolidStepState& step,
+                                   MechanicsStats& stats, StepFailure& failure) {
+  (void)t0;
+  Real h = t1 - s.time;
+  int cuts = 0;
+  VectorX u_trial, f_trial;
+  SubstepLoads L;
+  while (s.time < t1 - kTimeTol * std::max(1.0, std::abs(t1))) {
+    const Real ta = s.time;
+    Real tb = std::min(ta + h, t1);
+    if (t1 - tb < kTimeTol * std::max(1.0, std::abs(t1))) tb = t1;
+    {
+      const auto c0 = Clock::now();
+      loads.loads(ta, tb, s.mech.u, L);
+      stats.seconds_loads += seconds_since(c0);
+    }
+    const bool tone_moved = tone_solved_.size() != s.tone.size() ||
+                            (s.tone.size() && (s.tone - tone_solved_).lpNorm<Eigen::Infinity>() > options_.rest_tone);
+    if (!L.loaded && at_rest_ && !tone_moved && options_.rest_motion > 0) {
+      // Unloaded and settled: no solve (the viscous history left is below what the outputs resolve).
+      pressure_time_ += (tb - ta) * s.pressure;
+      pressure_span_ += tb - ta;
+      s.time = tb;
+      h_last_ = 0;
+      ++stats.rest_substeps;
+      const auto c0 = Clock::now();
+      loads.accepted(ta, tb, s.mech.u, *sources_);
+      stats.seconds_loads += seconds_since(c0);
+      continue;
+    }
+    std::string reason;
+    bool ok = try_solve(s, L, ta, tb, false, step, u_trial, f_trial, stats, reason);
+    if (!ok && quasi_static_) {
+      ++stats.exact_retries;
+      ok = try_solve(s, L, ta, tb, true, step, u_trial, f_trial, stats, reason);
+    }
+    if (!ok) {
+      if (cuts >= options_.policy.max_cuts) {  // max_cuts halvings in a row did not help
+        failure.t0 = ta;
+        failure.t1 = tb;
+        failure.reason = reason;
+        failure.tried = std::string(quasi_static_ ? "kept factorisation, exact Newton, " : "") +
+                        std::to_string(cuts) + " halvings of the substep";
+        // Where the residual is largest at the last iterate.
+        if (quasi_static_ && u_trial.size() == s.mech.u.size()) {
+          VectorX f;
+          SolidInputs in;
+          in.dt = tb - ta;
+          in.temperature = &s.temperature;
+          in.tone = s.tone.size() ? &s.tone : nullptr;
+          in.history = &s.history;
+          StaticEquilibrium eq(solid_, L.load, &in, L.forms);
+          VectorX x, r;
+          solid_.dofs().gather(u_trial, x);
+          eq.evaluate(x, &r, nullptr, nullptr);
+          VectorX full = VectorX::Zero(solid_.dofs().n_dofs());
+          solid_.dofs().scatter(r, full);
+          Real worst = -1;
+          for (Index n = 0; n < solid_.mesh().n_nodes(); ++n) {
+            const Real v = full.segment<3>(3 * n).norm();
+            if (std::isfinite(v) && v > worst) {
+              worst = v;
+              failure.worst_node = n;
+            }
+          }
+          failure.worst_residual = worst;
+        }
+        if (quasi_static_) quasi_static_->invalidate_factorization();
+        return false;
+      }
+      ++cuts;
+      ++stats.cuts;
+      h = 0.5 * (tb - ta);
+      continue;
+    }
+    // Commit the accepted substep: displacement, history, work, sources, predictor, rest state.
+    const VectorX du = u_trial - s.mech.u;
+    if (f_trial.size() == du.size()) {
+      if (s.internal_force.size() != du.size()) s.internal_force = VectorX::Zero(du.size());
+      sources_->work += 0.5 * (s.internal_force + f_trial).dot(du);
+      s.internal_force = f_trial;
+    }
+    const VectorX p0 = s.pressure.size() == step.pressure.size() ? s.pressure : step.pressure;
+    pressure_time_ += (tb - ta) * 0.5 * (p0 + step.pressure);
+    pressure_span_ += tb - ta;
+    s.pressure = step.pressure;
+    s.stored_energy = step.stored_energy;
+    sources_->dissipation += step.dissipation;
+    std::swap(s.history, step.history);
+    s.mech.u = u_trial;
+    s.time = tb;
+    du_last_ = du;
+    h_last_ = tb - ta;
+    at_rest_ = !L.loaded && du.lpNorm<Eigen::Infinity>() < options_.rest_motion;
+    tone_solved_ = s.tone;
+    ++stats.substeps;
+    {
+      const auto c0 = Clock::now();
+      loads.accepted(ta, tb, s.mech.u, *sources_);
+      stats.seconds_loads += seconds_since(c0);
+    }
+    if (cuts > 0) {  // grow back after a cut
+      h = std::min(2 * (tb - ta), t1 - s.time);
+      cuts = 0;
     }
   }
-  out.dissipated_energy = out.cell_dissipation.sum();
+  return true;
+}
 
-  // 2. Heat: dissipated energy as a source held over the thermal step, plus the caller's loads.
-  std::vector<Real> source(static_cast<size_t>(nc));
+bool CoupledStepper::mechanics(CoupledState& s, LoadProvider& loads, Real t_end, StepSources& sources,
+                               MechanicsStats& stats, StepFailure& failure, const RunContext* ctx) {
+  const auto c0 = Clock::now();
+  const Index nc = solid_.mesh().n_cells();
+  if (s.pressure.size() != nc) s.pressure = VectorX::Zero(nc);
+  if (pressure_time_.size() != nc) {
+    pressure_time_ = VectorX::Zero(nc);
+    pressure_span_ = 0;
+  }
+  sources_ = &sources;
+  SolidStepState step;
+  bool ok = true;
+  const Real t_start = s.time;
+  while (s.time < t_end - kTimeTol * std::max(1.0, std::abs(t_end))) {
+    Real h = std::min(loads.max_substep(s.time), t_end - s.time);
+    if (!(h > 0)) throw InputError("loads.max_substep", "must be positive at t = " + std::to_string(s.time) + " s");
+    Real t1 = s.time + h;
+    if (t_end - t1 < kTimeTol * std::max(1.0, std::abs(t_end))) t1 = t_end;
+    if (!solve_substep(s, loads, s.time, t1, step, stats, failure)) {
+      ok = false;
+      break;
+    }
+    if (ctx && t_end > t_start) ctx->report((s.time - t_start) / (t_end - t_start), "mechanics");
+  }
+  sources_ = nullptr;
+  stats.seconds += seconds_since(c0);
+  return ok;
+}
+
+void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
+                                   const ThermalLoads& external, const ToneCoupling* tone) {
+  const Mesh& m = solid_.mesh();
+  const Index nc = m.n_cells();
+  const Real dt = s.time - t0;
+  report.t0 = t0;
+  report.t1 = s.time;
+  report.dissipated_energy = sources.dissipation.size() ? sources.dissipation.sum() : 0.0;
+  if (!(dt > 0)) return;
+  if (!external.cell_source.empty() && static_cast<Index>(external.cell_source.size()) != nc)
+    throw InputError("external.cell_source", "expected one value per cell (" + std::to_string(nc) + ")");
+
+  // 2. Heat: the macro step's energies as sources held over it.
+  const auto c0 = Clock::now();
+  const VectorX T0 = s.temperature;
+  if (options_.perfusion) {
+    if (s.perfusion_stimulus.size() != m.n_nodes()) s.perfusion_stimulus = VectorX::Zero(m.n_nodes());
+    heat_.set_perfusion(*options_.perfusion, s.temperature, s.perfusion_stimulus);  // lagged
+  }
+  std::vector<Real> cell_source(static_cast<size_t>(nc));
   for (Index e = 0; e < nc; ++e) {
-    source[static_cast<size_t>(e)] = out.cell_dissipation[e] / (volume_[e] * dt_thermal);
-    if (!external.cell_source.empty())
-      source[static_cast<size_t>(e)] += external.cell_source[static_cast<size_t>(e)];
+    Real q = sources.dissipation.size() ? sources.dissipation[e] / (volume_[e] * dt) : 0.0;
+    if (!external.cell_source.empty()) q += external.cell_source[static_cast<size_t>(e)];
+    cell_source[static_cast<size_t>(e)] = q;
+  }
+  const size_t np = sources.friction.size();
+  std::vector<Real> flux(np), h(np), Tc(np);
+  for (size_t p = 0; p < np; ++p) {
+    flux[p] = sources.friction[p] / dt;
+    if (p < external.surface_flux.size()) flux[p] += external.surface_flux[p];
+    h[p] = sources.h_dt[p] / dt;
+    Tc[p] = sources.h_dt[p] > 0 ? sources.hT_dt[p] / sources.h_dt[p] : 0.0;
   }
   ThermalLoads loads = external;
-  loads.cell_source = source;
-  out.thermal = heat_.step(s.temperature, dt_thermal, loads);
-  out.max_temperature_change = (s.temperature - T_frozen).cwiseAbs().maxCoeff();
+  loads.cell_source = cell_source;
+  if (np > 0) {
+    loads.surface_flux = flux;
+    bool any_contact = false;
+    for (Real v : h) any_contact = any_contact || v > 0;
+    if (any_contact || external.contact_h.empty()) {
+      loads.contact_h = h;
+      loads.contact_temperature = Tc;
+    }
+  }
+  const int n_heat = std::max(1, static_cast<int>(std::ceil(dt / options_.max_thermal_step - 0.05)));
+  for (int k = 0; k < n_heat; ++k) {
+    const ThermalStepReport r = heat_.step(s.temperature, dt / n_heat, loads);
+    report.thermal.heat_content_change += r.heat_content_change;
+    report.thermal.source_heat += r.source_heat;
+    report.thermal.surface_flux_heat += r.surface_flux_heat;
+    report.thermal.contact_heat += r.contact_heat;
+    report.thermal.convection_heat += r.convection_heat;
+    report.thermal.perfusion_heat += r.perfusion_heat;
+    report.thermal.fixed_temperature_heat += r.fixed_temperature_heat;
+    report.thermal.refactorized = report.thermal.refactorized || r.refactorized;
+    ++report.thermal_steps;
+  }
+  if (options_.perfusion) options_.perfusion->advance(s.perfusion_stimulus, VectorX::Zero(m.n_nodes()), dt);
+  report.max_temperature_change = (s.temperature - T0).cwiseAbs().maxCoeff();
+  report.seconds_heat += seconds_since(c0);
 
-  // 3. Tone: integrated over the macro step with the averaged stimulus (pressure) and the new temperature.
-  if (with_tone) {
+  // 3. Tone: the law over the macro step with the substep-averaged pressure and the mean temperature.
+  const auto c1 = Clock::now();
+  if (tone && tone->law && tone->resting) {
     const GeometryCache& geo = solid_.geometry();
     const int nq = geo.n_qp();
     if (tone->resting->size() != nc * nq)
       throw InputError("tone.resting", "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
+    if (tone->temperature_shift && tone->temperature_shift->size() != nc * nq)
+      throw InputError("tone.temperature_shift", "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
     if (s.tone.size() != nc * nq) s.tone = *tone->resting;
-    const Real span = std::max(t_last - out.t0, 1e-300);
+    const Real span = pressure_span_ > 0 ? pressure_span_ : dt;
     std::vector<ToneStimulus> stim(static_cast<size_t>(nc * nq));
-    for (Index e = 0; e < nc; ++e)
+    for (Index e = 0; e < nc; ++e) {
+      const Real p = pressure_span_ > 0 ? pressure_time_[e] / span : (s.pressure.size() ? s.pressure[e] : 0.0);
       for (int q = 0; q < nq; ++q) {
         Real T = 0;
-        for (int a = 0; a < geo.n_nodes(); ++a) T += geo.shape(q, a) * s.temperature[m.cells(e, a)];
-        stim[static_cast<size_t>(e * nq + q)] = {std::max(pressure_time[e] / span, 0.0), T};
+        for (int a = 0; a < geo.n_nodes(); ++a)
+          T += geo.shape(q, a) * 0.5 * (T0[m.cells(e, a)] + s.temperature[m.cells(e, a)]);
+        const Index i = e * nq + q;
+        if (tone->temperature_shift) T += (*tone->temperature_shift)[i];
+        stim[static_cast<size_t>(i)] = {std::max(p, 0.0), T};
       }
-    tone->law->integrate(s.tone, *tone->resting, stim, dt_thermal);
+    }
+    tone->law->integrate(s.tone, *tone->resting, stim, dt);
   }
-  s.time = out.t1;
-  return out;
+  if (pressure_time_.size() == nc) pressure_time_.setZero();
+  pressure_span_ = 0;
+  report.seconds_tone += seconds_since(c1);
+}
+
+CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, Real t1, const ThermalLoads& external,
+                                          const ToneCoupling* tone, const RunContext* ctx) {
+  const Mesh& m = solid_.mesh();
+  const Index nc = m.n_cells();
+  if (!(t1 > s.time) || !std::isfinite(t1))
+    throw InputError("t1", "must lie after the state's time " + std::to_string(s.time) + " s, got " +
+                               std::to_string(t1) + " s");
+  if (s.temperature.size() != m.n_nodes())
+    throw InputError("state.temperature", "expected " + std::to_string(m.n_nodes()) + " nodal values");
+  if (s.tone.size() != 0 && s.tone.size() != nc * solid_.geometry().n_qp())
+    throw InputError("state.tone", "expected #cells x n_qp values or none");
+  if (options_.check_temperature_range) check_temperature(s.temperature);
+
+  CoupledStepReport report;
+  report.t0 = s.time;
+  report.sources = make_sources();
+  const CoupledState start = s;
+  if (!mechanics(s, loads, t1, report.sources, report.mechanics, report.failure, ctx)) {
+    report.ok = false;
+    report.t1 = report.failure.t1;
+    s = start;
+    return report;
+  }
+  heat_and_tone(s, report.t0, report.sources, report, external, tone);
+  return report;
 }
 
 }  // namespace tissue

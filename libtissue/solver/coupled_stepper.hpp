@@ -1,50 +1,77 @@
-// Staggered, multirate thermo-mechanical time stepping (ARCHITECTURE 2.3: one macro step, data flows one
-// way).
+// The one thermo-mechanical stepper of libtissue: used by Simulation (the CLI, the C++ and Python session
+// APIs) and by the tests. Staggered and multirate (ARCHITECTURE 2.3: data flows one way through a step).
 //
-// One macro step [t, t + dt_thermal]:
-//   1. mechanics: `mechanics_substeps` quasi-static or generalized-alpha steps of dt_mech = dt_thermal /
-//      mechanics_substeps, reading the temperature and tone frozen at the start of the macro step; the
-//      viscous dissipation of every accepted substep is summed per cell as energy [J];
-//   2. heat: one BioheatProblem::step over dt_thermal with cell_source = dissipation / (V_cell dt_thermal)
-//      [W/m^3] plus the caller's external loads (friction heat flux on the skin points, extra sources), so
-//      the heat added equals the dissipated energy exactly;
-//   3. tone: held (the tone law is integrated by the caller until a ToneLaw exists).
-// The stepper records nothing; the caller reads the state and the summary after each macro step.
+// One macro step [t0, t1]:
+//   1. tool -> loads -> mechanics: substeps of the provider's schedule (LoadProvider::max_substep), each a
+//      quasi-static (or generalized-alpha) step under the provider's loads at its end, reading temperature
+//      and tone frozen at t0. The solid's step state (history, dissipation, pressure) is an output of the
+//      accepted solve, committed here. Viscous energy, tool work and the tools' surface heat are summed as
+//      energies (StepSources). Unloaded tissue at rest is not solved.
+//   2. heat: BioheatProblem steps over [t0, t1] (each at most max_thermal_step) with the sources averaged over
+//      the macro step, so the heat added equals the dissipated and friction energy exactly.
+//   3. tone: the tone law over [t0, t1] with the substep-averaged cell pressure and the mean temperature.
+// A substep whose Newton solve fails is handled by the failure policy (SubstepPolicy): a fresh tangent with
+// exact Newton, then halving; a step that still fails ends the macro step with status failed and a report
+// (no exception steers the physics).
 #pragma once
 
-#include "libtissue/tone/tone_law.hpp"
-
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "libtissue/core/progress.hpp"
 #include "libtissue/mechanics/solid_problem.hpp"
+#include "libtissue/solver/load_provider.hpp"
 #include "libtissue/solver/mechanics_solver.hpp"
 #include "libtissue/thermal/bioheat_problem.hpp"
+#include "libtissue/thermal/perfusion_law.hpp"
+#include "libtissue/tone/tone_law.hpp"
 
 namespace tissue {
 
 /// Time integrator of the mechanical substeps.
 enum class MechanicsIntegrator {
-  quasi_static,  ///< QuasiStaticSolver (no inertia)
-  dynamic        ///< DynamicSolver (generalized-alpha; call CoupledStepper::initialize_dynamics first)
+  quasi_static,  ///< QuasiStaticSolver (no inertia; production)
+  dynamic        ///< DynamicSolver (generalized-alpha; dead loads only; call initialize_dynamics first)
 };
 
-/// Options of the staggered thermo-mechanical stepper.
-struct CoupledOptions {
-  int mechanics_substeps = 1;  ///< mechanical steps per thermal step: dt_mech = dt_thermal / substeps (>= 1)
-  MechanicsIntegrator integrator = MechanicsIntegrator::quasi_static;  ///< mechanics time integrator
-  QuasiStaticOptions quasi_static;      ///< settings of the quasi-static solver
-  DynamicOptions dynamic;               ///< settings of the dynamic solver
-  bool check_temperature_range = true;  ///< throw if T leaves a TissueMaterial's [T_min, T_max]
-  /// Throws InputError naming the first invalid field ("mechanics_substeps", "quasi_static.*", ...).
+/// What the stepper does when a substep's Newton solve fails (documented in docs/sessions.md).
+struct SubstepPolicy {
+  int exact_newton_iterations = 40;  ///< retry 1: fresh tangent every iteration, this many iterations
+  int max_cuts = 6;  ///< retry 2: halve the substep (loads at its new end) up to this many times in a row
+  /// Throws InputError naming the field.
   void validate() const;
 };
 
-/// How a macro step integrates muscle tone (optional): the law, the resting tone per quadrature point,
-/// and what the step averaged (filled by advance()).
+/// Options of the coupled stepper.
+struct CoupledOptions {
+  MechanicsIntegrator integrator = MechanicsIntegrator::quasi_static;  ///< mechanics time integrator
+  QuasiStaticOptions quasi_static;  ///< settings of the quasi-static solver (kept factorisation: newton)
+  DynamicOptions dynamic;           ///< settings of the dynamic solver
+  SubstepPolicy policy;             ///< failure policy of a substep
+  /// Predictor of a quasi-static substep: start from the linear extrapolation of the last substep's motion
+  /// (scaled by the substep ratio, at most 1) instead of the last state.
+  bool extrapolate = true;
+  Real max_thermal_step = 1.0;  ///< longest bioheat step [s]; a longer macro step takes several
+  /// An unloaded substep that moved no node by more than this is at rest: later unloaded substeps are not
+  /// solved until a load acts or the tone changes [m] (0: always solve).
+  Real rest_motion = 1e-7;
+  Real rest_tone = 1e-3;  ///< tone change since the last solve that unsettles tissue at rest [-]
+  bool check_temperature_range = true;  ///< fail if T leaves a TissueMaterial's [T_min, T_max]
+  /// Perfusion law evaluated at the start of every macro step (lagged) from the temperature and the
+  /// perfusion stimulus state; none: the bioheat problem's perfusion is left as it is.
+  std::optional<PerfusionLaw> perfusion;
+  /// Throws InputError naming the first invalid field ("quasi_static.*", "policy.*", ...).
+  void validate() const;
+};
+
+/// How a macro step integrates muscle tone (optional): the law, the resting tone per quadrature point and a
+/// temperature shift per point added to the tissue temperature seen by the law (e.g. the law's base minus
+/// the point's resting temperature, so that warmth is measured from each point's own baseline).
 struct ToneCoupling {
-  const ToneLaw* law = nullptr;     ///< tone law; null: tone is held
-  const VectorX* resting = nullptr; ///< resting tone per quadrature point (#cells x n_qp)
+  const ToneLaw* law = nullptr;                ///< tone law; null: tone is held
+  const VectorX* resting = nullptr;            ///< resting tone per quadrature point (#cells x n_qp)
+  const VectorX* temperature_shift = nullptr;  ///< per quadrature point [K]; null: none
 };
 
 /// State of the coupled problem advanced by CoupledStepper (owned by the caller).
@@ -54,20 +81,51 @@ struct CoupledState {
   VectorX temperature;   ///< nodal temperature [K] (#nodes)
   VectorX tone;          ///< tone per quadrature point (#cells x n_qp) in [0, 1]; empty: 0
   Real time = 0;         ///< current time [s]
+  VectorX internal_force;  ///< internal forces at the committed state (3 x #nodes; tool-work bookkeeping)
+  VectorX pressure;        ///< cell-mean hydrostatic pressure at the committed state [Pa] (#cells)
+  VectorX perfusion_stimulus;  ///< perfusion stimulus state per node [-] (PerfusionLaw; empty: 0)
+  Real stored_energy = 0;      ///< stored energy of the solid at the committed state [J]
+};
+
+/// Counts and timings of the mechanics of one or more macro steps.
+struct MechanicsStats {
+  int substeps = 0;          ///< accepted substeps that were solved
+  int rest_substeps = 0;     ///< unloaded substeps skipped at rest
+  int cuts = 0;              ///< substep halvings
+  int exact_retries = 0;     ///< substeps retried with exact Newton
+  NewtonSummary newton;      ///< Newton counters and timings summed over all solves
+  double seconds = 0;        ///< wall time of the mechanics [s]
+  double seconds_loads = 0;  ///< wall time of the load provider (tools, sampling) [s]
+  /// Adds another's counts.
+  void add(const MechanicsStats& o);
+};
+
+/// A substep that failed after the whole policy: what, where and what was tried.
+struct StepFailure {
+  Real t0 = 0, t1 = 0;        ///< the substep that failed [s]
+  std::string reason;         ///< the last Newton reason
+  std::string tried;          ///< the policy steps tried, e.g. "kept factorisation, exact Newton, 6 halvings"
+  Index worst_node = -1;      ///< node of the largest residual at the last iterate (-1 if unknown)
+  Real worst_residual = 0;    ///< that residual's size [N]
 };
 
 /// What one macro step did.
-struct CoupledStepSummary {
+struct CoupledStepReport {
   Real t0 = 0;                      ///< start of the macro step [s]
   Real t1 = 0;                      ///< end of the macro step [s]
-  MechanicsRunSummary mechanics;    ///< substeps, cuts and Newton iterations summed over the substeps
-  VectorX cell_dissipation;         ///< viscous energy dissipated per cell over the macro step [J]
-  Real dissipated_energy = 0;       ///< sum of cell_dissipation [J]
-  ThermalStepReport thermal;        ///< energy bookkeeping of the bioheat step [J]
+  bool ok = true;                   ///< false: a substep failed (see failure); the state is at its start
+  StepFailure failure;              ///< set when !ok
+  MechanicsStats mechanics;         ///< substeps, cuts, Newton work
+  StepSources sources;              ///< energies and extremes of the macro step
+  ThermalStepReport thermal;        ///< energy bookkeeping of the bioheat steps (summed) [J]
+  int thermal_steps = 0;            ///< bioheat steps taken
+  double seconds_heat = 0;          ///< wall time of the heat step [s]
+  double seconds_tone = 0;          ///< wall time of the tone update [s]
   Real max_temperature_change = 0;  ///< max |T1 - T0| over the nodes [K]
+  Real dissipated_energy = 0;       ///< sum of sources.dissipation [J]
 };
 
-/// Staggered multirate stepper: mechanics substeps, then one bioheat step fed by their dissipation.
+/// The staggered multirate stepper: mechanics substeps, then bioheat fed by their sources, then tone.
 class CoupledStepper {
  public:
   /// Borrows the solid and the bioheat problem (both on the same mesh); builds the mechanics solver.
@@ -80,22 +138,41 @@ class CoupledStepper {
   /// Dynamics only: consistent initial acceleration of s under load0.
   void initialize_dynamics(CoupledState& s, const MechanicalLoad& load0);
 
-  /// Advances s by one macro step dt_thermal [s] under the mechanical load path `load(t)` and the external
-  /// thermal loads `external` (held over the step; its cell_source is added to the viscous source).
-  /// Throws InputError for bad sizes or a temperature out of range, NumericalError if a solve fails.
-  /// With `tone`, step 3 integrates the tone law over the macro step with the stimulus (cell
-  /// hydrostatic pressure, time-averaged over the mechanics substeps; temperature at the end of the
-  /// heat step) frozen over the step.
-  CoupledStepSummary advance(CoupledState& s, const LoadFunction& load, Real dt_thermal,
-                             const ThermalLoads& external = {}, const RunContext* ctx = nullptr,
-                             const ToneCoupling* tone = nullptr);
+  /// One macro step from s.time to t1: mechanics (loads from `loads`), heat (plus `external` thermal loads
+  /// held over the step; its cell_source is added to the viscous source), tone (with `tone`). On failure the
+  /// state is left at the macro step's start and report.ok is false. Throws InputError for bad sizes.
+  CoupledStepReport advance(CoupledState& s, LoadProvider& loads, Real t1, const ThermalLoads& external = {},
+                            const ToneCoupling* tone = nullptr, const RunContext* ctx = nullptr);
+
+  /// Step 1 alone: the mechanics substeps from s.time to t_end, adding to `sources` and `stats`. Returns
+  /// false (and fills `failure`) if a substep failed after the policy; the state is then at that substep's
+  /// start. For cycle jumping, which resolves a few cycles and then finishes the macro step itself.
+  bool mechanics(CoupledState& s, LoadProvider& loads, Real t_end, StepSources& sources, MechanicsStats& stats,
+                 StepFailure& failure, const RunContext* ctx = nullptr);
+  /// Steps 2 and 3 alone over the macro step [t0, s.time] with the given sources (energies over it).
+  void heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
+                     const ThermalLoads& external = {}, const ToneCoupling* tone = nullptr);
+  /// Starts a new macro step's sources (sized for this problem).
+  StepSources make_sources() const;
+  /// Whether the tissue is at rest (unloaded substeps skip the solve).
+  bool at_rest() const { return at_rest_; }
+  /// Marks the tissue as not at rest (the next unloaded substep is solved), e.g. after outside changes.
+  void unsettle() { at_rest_ = false; }
 
   /// Reference volume of each cell [m^3].
   const VectorX& cell_volume() const { return volume_; }
+  /// The solid problem.
+  const SolidProblem& solid() const { return solid_; }
   /// Options in use.
   const CoupledOptions& options() const { return options_; }
+  /// The quasi-static solver (statistics of its linear solver).
+  const QuasiStaticSolver* quasi_static_solver() const { return quasi_static_.get(); }
 
  private:
+  bool solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1, SolidStepState& step,
+                     MechanicsStats& stats, StepFailure& failure);
+  bool try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact, SolidStepState& step,
+                 VectorX& u_trial, VectorX& f_trial, MechanicsStats& stats, std::string& reason);
   void check_temperature(const VectorX& T) const;
 
   const SolidProblem& solid_;
@@ -104,6 +181,14 @@ class CoupledStepper {
   std::unique_ptr<QuasiStaticSolver> quasi_static_;
   std::unique_ptr<DynamicSolver> dynamic_;
   VectorX volume_;
+  // Predictor and rest detection (carried from substep to substep of one run).
+  VectorX du_last_;      // displacement increment of the last solved substep
+  Real h_last_ = 0;      // its length [s]
+  bool at_rest_ = false;
+  VectorX tone_solved_;  // tone of the last solve
+  VectorX pressure_time_;  // time integral of the cell pressure over the macro step [Pa s]
+  Real pressure_span_ = 0;
+  StepSources* sources_ = nullptr;  // the sources being accumulated by mechanics()
 };
 
 }  // namespace tissue

@@ -12,8 +12,12 @@ namespace tissue {
 // ---------------------------------------------------------------------------------------------
 // StaticEquilibrium
 
-StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs)
-    : solid_(solid), load_(load), inputs_(inputs) {}
+StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs,
+                                     std::span<SolidForm* const> forms, SolidStepState* step,
+                                     VectorX* internal_force)
+    : solid_(solid), load_(load), inputs_(inputs), forms_(forms), step_(step), internal_force_(internal_force) {
+  f_ext_norm_ = load_.f_ext.size() ? load_.f_ext.norm() : 0.0;
+}
 
 VectorX StaticEquilibrium::full(const VectorX& x) const {
   VectorX u = load_.u_prescribed;
@@ -22,29 +26,41 @@ VectorX StaticEquilibrium::full(const VectorX& x) const {
   return u;
 }
 
-void StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent) {
+bool StaticEquilibrium::has_energy() const {
+  for (const SolidForm* f : forms_)
+    if (!f->conservative()) return false;
+  return true;
+}
+
+NewtonEvaluation StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent,
+                                             std::vector<LowRankTerm>* low_rank) {
   if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != solid_.assembly_map().nonzeros()))
     *tangent = solid_.assembly_map().make_matrix();
-  VectorX f;
-  const auto ev = solid_.evaluate(full(x), residual ? &f : nullptr, tangent, inputs_);
-  if (!residual) return;
-  if (!ev.admissible) {
-    residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
-    return;
-  }
-  if (load_.f_ext.size()) f -= load_.f_ext;
-  solid_.dofs().gather(f, *residual);
-}
-
-Real StaticEquilibrium::energy(const VectorX& x) {
   const VectorX u = full(x);
-  const auto ev = solid_.evaluate(u, nullptr, nullptr, inputs_);
-  if (!ev.admissible) return std::numeric_limits<Real>::infinity();
-  return ev.energy - (load_.f_ext.size() ? load_.f_ext.dot(u) : 0.0);
-}
-
-bool StaticEquilibrium::accept(const VectorX& x) {
-  return solid_.evaluate(full(x), nullptr, nullptr, inputs_).admissible;
+  VectorX f;
+  const SolidEvaluation ev = solid_.evaluate(u, residual ? &f : nullptr, tangent, inputs_, step_);
+  NewtonEvaluation out;
+  out.admissible = ev.admissible;
+  if (!ev.admissible) {
+    out.energy = std::numeric_limits<Real>::infinity();
+    if (residual) residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
+    return out;
+  }
+  if (residual && internal_force_) *internal_force_ = f;
+  Real energy = ev.energy;
+  Real scale = f_ext_norm_;
+  for (SolidForm* form : forms_) {
+    energy += form->add(u, residual ? &f : nullptr, tangent, low_rank);
+    scale += form->load_scale();
+  }
+  if (load_.f_ext.size()) {
+    energy -= load_.f_ext.dot(u);
+    if (residual) f -= load_.f_ext;
+  }
+  out.energy = energy;
+  out.load_scale = scale;
+  if (residual) solid_.dofs().gather(f, *residual);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -54,8 +70,7 @@ void QuasiStaticOptions::validate() const {
   newton.validate();
   linear.validate();
   if (max_cuts < 0) throw InputError("max_cuts", "must be non-negative");
-  if (!(force_tolerance >= 0 && force_tolerance < 1))
-    throw InputError("force_tolerance", "must lie in [0, 1)");
+  if (!(force_tolerance >= 0 && force_tolerance < 1)) throw InputError("force_tolerance", "must lie in [0, 1)");
 }
 
 std::string MechanicsRunSummary::brief() const {
@@ -65,66 +80,85 @@ std::string MechanicsRunSummary::brief() const {
   return s.str();
 }
 
-QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options)
-    : solid_(solid), options_(std::move(options)) {
-  options_.validate();
-  linear_ = make_linear_solver(options_.linear, solid_.dofs().n_equations());
-}
-
 namespace {
-/// Runs Newton, turning a NumericalError (NaN first residual, singular matrix) into a failure.
-NewtonSummary guarded_newton(NewtonSolver& newton, NewtonProblem& problem, VectorX& x) {
-  try {
-    auto r = newton.solve(problem, x);
-    return r;
-  } catch (const NumericalError& e) {
-    NewtonSummary s;
-    s.converged = false;
-    s.reason = e.what();
-    return s;
-  }
+/// The Newton options of a quasi-static solver: its force tolerance becomes Newton's load tolerance.
+NewtonOptions static_newton_options(const QuasiStaticOptions& o) {
+  NewtonOptions n = o.newton;
+  n.load_tolerance = std::max(n.load_tolerance, o.force_tolerance);
+  return n;
 }
 }  // namespace
 
+QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options)
+    : solid_(solid),
+      options_((options.validate(), std::move(options))),
+      linear_(make_linear_solver(options_.linear, solid_.dofs().n_equations())),
+      newton_(static_newton_options(options_), *linear_) {}
+
+NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
+                                            std::span<SolidForm* const> forms, SolidStepState& step,
+                                            VectorX* internal_force, bool exact, int max_iterations) {
+  if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
+  StaticEquilibrium problem(solid_, load, &inputs, forms, &step, internal_force);
+  VectorX x;
+  solid_.dofs().gather(u, x);
+  const NewtonOptions kept = newton_.options();
+  if (exact || max_iterations > 0) {
+    NewtonOptions o = kept;
+    if (exact) {
+      o.max_tangent_reuse = 0;
+      o.keep_factorization = false;
+      newton_.invalidate();
+    }
+    if (max_iterations > 0) o.max_iterations = max_iterations;
+    newton_.set_options(o);
+  }
+  NewtonSummary s;
+  try {
+    s = newton_.solve(problem, x);
+  } catch (const NumericalError& e) {
+    s.converged = false;
+    s.reason = e.what();
+  }
+  newton_.set_options(kept);
+  u = problem.full(x);
+  return s;
+}
+
 MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& load, Real t0, Real t1, int steps,
-                                             const std::function<void(Real, const VectorX&)>& on_step,
-                                             const RunContext* ctx, SolidInputs* inputs) {
-  if (solid_.needs_history() && (!inputs || !inputs->history))
-    throw InputError("history", "a region has a viscoelastic law: pass SolidInputs with a SolidHistory");
+                                             const StepCallback& on_step, const RunContext* ctx,
+                                             const SolidInputs* inputs, SolidHistory* history) {
+  if (solid_.needs_history() && !history)
+    throw InputError("history", "a region has a viscoelastic law: pass the committed SolidHistory");
   if (steps < 1) throw InputError("steps", "must be at least 1");
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
   MechanicsRunSummary out;
   const Real dt_nominal = (t1 - t0) / steps;
   Real dt = dt_nominal, t = t0;
   int cuts_in_row = 0;
+  SolidInputs in = inputs ? *inputs : SolidInputs{};
+  in.history = history;
+  SolidStepState step;
   while (t < t1 - 1e-12 * std::abs(t1 - t0)) {
     const Real dt_try = std::min(dt, t1 - t);
     const MechanicalLoad l = load(t + dt_try);
-    if (inputs) inputs->dt = dt_try;
-    StaticEquilibrium problem(solid_, l, inputs);
-    VectorX x;
-    solid_.dofs().gather(u, x);
-    NewtonOptions nopt = options_.newton;
-    if (options_.force_tolerance > 0 && l.f_ext.size() > 0)
-      nopt.abs_tolerance = std::max(nopt.abs_tolerance, options_.force_tolerance * l.f_ext.norm());
-    NewtonSolver newton(nopt, *linear_);
-    const NewtonSummary s = guarded_newton(newton, problem, x);
+    in.dt = dt_try;
+    VectorX trial = u;
+    const NewtonSummary s = solve_step(trial, l, in, {}, step);
     out.newton_iterations += s.iterations;
+    out.totals.add_counts(s);
     out.last = s;
     if (s.converged) {
-      u = problem.full(x);
-      if (inputs) {
-        solid_.evaluate(u, nullptr, nullptr, inputs);  // history and dissipation at the accepted state
-        if (inputs->history) inputs->history->commit();
-      }
+      u = std::move(trial);
+      if (history) std::swap(*history, step.history);  // commit the accepted step's history
       t += dt_try;
       ++out.steps;
-      if (on_step) on_step(t, u);
+      if (on_step) on_step(t, u, step);
       if (ctx) ctx->report((t - t0) / (t1 - t0), "quasi-static step");
       if (cuts_in_row == 0 && dt < dt_nominal) dt = std::min(2 * dt, dt_nominal);
       cuts_in_row = 0;
     } else {
-      if (inputs && inputs->history) inputs->history->rollback();
+      newton_.invalidate();
       ++out.cuts;
       if (++cuts_in_row > options_.max_cuts) {
         std::ostringstream m;
@@ -165,8 +199,8 @@ class AlphaStep final : public NewtonProblem {
 public:
   AlphaStep(const SolidProblem& solid, const SparseMatrix& M, const GeneralizedAlphaParameters& p,
             const DynamicState& s0, const MechanicalLoad& load_end, const MechanicalLoad& load_alpha, Real dt,
-            const SolidInputs* inputs)
-      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt), in_(inputs) {}
+            const SolidInputs* inputs, SolidStepState* step)
+      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt), in_(inputs), step_(step) {}
 
   Index n_equations() const override { return solid_.dofs().n_equations(); }
 
@@ -180,33 +214,35 @@ public:
     return s;
   }
 
-  void evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent) override {
+  NewtonEvaluation evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent,
+                            std::vector<LowRankTerm>* /*low_rank*/) override {
     if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != M_.nonZeros()))
       *tangent = solid_.assembly_map().make_matrix();
     const DynamicState s = state(x);
     const VectorX uf = (1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u;
     const VectorX am = (1 - p_.alpha_m) * s.a + p_.alpha_m * s0_.a;
     VectorX f;
-    const auto ev = solid_.evaluate(uf, residual ? &f : nullptr, tangent, in_);
+    const auto ev = solid_.evaluate(uf, residual ? &f : nullptr, tangent, in_, step_);
     if (tangent) {
       const Real cm = (1 - p_.alpha_m) / (p_.beta * dt_ * dt_), ck = 1 - p_.alpha_f;
       Real* kv = tangent->valuePtr();
       const Real* mv = M_.valuePtr();
       for (Index k = 0; k < tangent->nonZeros(); ++k) kv[k] = ck * kv[k] + cm * mv[k];
     }
-    if (!residual) return;
+    NewtonEvaluation out;
+    out.admissible = ev.admissible;
+    if (!residual) return out;
     if (!ev.admissible) {
       residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
-      return;
+      return out;
     }
     f += solid_.mass_times(am);
-    if (alpha_.f_ext.size()) f -= alpha_.f_ext;
+    if (alpha_.f_ext.size()) {
+      f -= alpha_.f_ext;
+      out.load_scale = alpha_.f_ext.norm();
+    }
     solid_.dofs().gather(f, *residual);
-  }
-
-  bool accept(const VectorX& x) override {
-    const DynamicState s = state(x);
-    return solid_.evaluate((1 - p_.alpha_f) * s.u + p_.alpha_f * s0_.u, nullptr, nullptr, in_).admissible;
+    return out;
   }
 
 private:
@@ -218,16 +254,17 @@ private:
   const MechanicalLoad& alpha_;
   Real dt_;
   const SolidInputs* in_;
+  SolidStepState* step_;
 };
 }  // namespace
 
 DynamicSolver::DynamicSolver(const SolidProblem& solid, DynamicOptions options)
-    : solid_(solid), options_(std::move(options)) {
-  options_.validate();
-  p_ = GeneralizedAlphaParameters::from_rho_inf(options_.rho_inf);
-  M_ = solid_.mass_matrix();
-  linear_ = make_linear_solver(options_.linear, solid_.dofs().n_equations());
-}
+    : solid_(solid),
+      options_((options.validate(), std::move(options))),
+      p_(GeneralizedAlphaParameters::from_rho_inf(options_.rho_inf)),
+      M_(solid_.mass_matrix()),
+      linear_(make_linear_solver(options_.linear, solid_.dofs().n_equations())),
+      newton_(options_.newton, *linear_) {}
 
 void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
   const Index nd = solid_.dofs().n_dofs();
@@ -247,66 +284,63 @@ void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
 }
 
 NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
-                                      const SolidInputs* inputs) {
+                                      const SolidInputs& inputs, SolidStepState& step) {
   const MechanicalLoad end = load(t + dt);
   const MechanicalLoad alpha = load(t + (1 - p_.alpha_f) * dt);
-  AlphaStep problem(solid_, M_, p_, s, end, alpha, dt, inputs);
+  AlphaStep problem(solid_, M_, p_, s, end, alpha, dt, &inputs, &step);
   VectorX x;
   solid_.dofs().gather(s.u + dt * s.v, x);  // predictor: constant velocity
-  NewtonSolver newton(options_.newton, *linear_);
   NewtonSummary summary;
   try {
-    summary = newton.solve(problem, x);
+    summary = newton_.solve(problem, x);
   } catch (const NumericalError& e) {
     summary.converged = false;
     summary.reason = e.what();
   }
-  if (summary.converged) {
-    if (inputs) {  // history and dissipation at the accepted state (line searches may have probed others)
-      VectorX r;
-      problem.evaluate(x, &r, nullptr);
-    }
-    s = problem.state(x);
-  }
+  if (summary.converged) s = problem.state(x);  // the last evaluation was at x: `step` is its state
   return summary;
 }
 
 MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
-                                       SolidInputs* inputs) {
-  if (solid_.needs_history() && (!inputs || !inputs->history))
-    throw InputError("history", "a region has a viscoelastic law: pass SolidInputs with a SolidHistory");
+                                       const SolidInputs* inputs, SolidHistory* history, VectorX* dissipation) {
+  if (solid_.needs_history() && !history)
+    throw InputError("history", "a region has a viscoelastic law: pass the committed SolidHistory");
   MechanicsRunSummary out;
   Real done = 0, h = dt;
   int cuts_in_row = 0;
-  VectorX dissipated;  // sum over the accepted sub-steps (a cut step has several)
-  if (inputs && inputs->dissipation) dissipated.setZero(solid_.mesh().n_cells());
+  if (dissipation) dissipation->setZero(solid_.mesh().n_cells());
+  SolidInputs in = inputs ? *inputs : SolidInputs{};
+  in.history = history;
+  SolidStepState step;
   while (done < dt * (1 - 1e-12)) {
     const Real h_try = std::min(h, dt - done);
     DynamicState trial = s;
-    if (inputs) inputs->dt = h_try;
-    const NewtonSummary r = try_step(trial, load, t + done, h_try, inputs);
+    in.dt = h_try;
+    const NewtonSummary r = try_step(trial, load, t + done, h_try, in, step);
     out.newton_iterations += r.iterations;
+    out.totals.add_counts(r);
     out.last = r;
     if (r.converged) {
       s = std::move(trial);
-      if (inputs && inputs->dissipation) dissipated += *inputs->dissipation;
-      if (inputs && inputs->history) inputs->history->commit();
+      if (dissipation) *dissipation += step.dissipation;
+      if (history) std::swap(*history, step.history);
       done += h_try;
       ++out.steps;
       cuts_in_row = 0;
     } else {
-      if (inputs && inputs->history) inputs->history->rollback();
+      newton_.invalidate();
       ++out.cuts;
       if (++cuts_in_row > options_.max_cuts)
         throw NumericalError("dynamic step failed at t = " + std::to_string(t + done) + ": " + r.reason);
       h *= 0.5;
     }
   }
-  if (inputs && inputs->dissipation) *inputs->dissipation = dissipated;
   out.linear_solver = linear_->name();
   return out;
 }
 
-Real DynamicSolver::kinetic_energy(const DynamicState& s) const { return 0.5 * s.v.dot(solid_.mass_times(s.v)); }
+Real DynamicSolver::kinetic_energy(const DynamicState& s) const {
+  return 0.5 * s.v.dot(solid_.mass_times(s.v));
+}
 
 }  // namespace tissue

@@ -40,6 +40,11 @@ Real GlideMotion::max_dt(Real t) const {
   return std::min(glide_max_dt(tool, speed), ramp_max_dt(t, ramp, duration));
 }
 
+std::optional<Real> GlideMotion::period() const {
+  if (!(speed > 0) || !(path.length() > 0)) return std::nullopt;
+  return 2 * path.length() / speed;
+}
+
 void StrokingOptions::validate(std::string_view prefix) const {
   validate_glide(*this, prefix);
 }

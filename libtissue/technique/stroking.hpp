@@ -21,6 +21,8 @@ struct GlideMotion {
   ToolCommand command(Real t) const;
   /// min(glide_max_dt, ramp_max_dt) [s].
   Real max_dt(Real t) const;
+  /// One round trip along the path, 2 length / speed [s] (nullopt without travel).
+  std::optional<Real> period() const;
 };
 
 /// Options of Stroking (effleurage: long gliding strokes along the fibres, light to moderate force).
@@ -54,6 +56,10 @@ class Stroking final : public Technique {
   ToolCommand command(Real t) const override { return motion_.command(t); }
   /// Resolves the glide (a quarter of the footprint per step) and the ramps.
   Real max_dt(Real t) const override { return motion_.max_dt(t); }
+  /// One round trip along the path [s].
+  std::optional<Real> period() const override { return motion_.period(); }
+  /// True: a back-and-forth glide.
+  bool reciprocating() const override { return true; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.
@@ -98,6 +104,10 @@ class DeepStroking final : public Technique {
   ToolCommand command(Real t) const override { return motion_.command(t); }
   /// Resolves the glide and the ramps.
   Real max_dt(Real t) const override { return motion_.max_dt(t); }
+  /// One round trip along the path [s].
+  std::optional<Real> period() const override { return motion_.period(); }
+  /// True: a back-and-forth glide.
+  bool reciprocating() const override { return true; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.

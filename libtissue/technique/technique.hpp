@@ -27,6 +27,9 @@ class Technique {
   virtual Real max_dt(Real t) const = 0;
   /// Period of a cyclic load [s] (enables cycle averaging), or nullopt.
   virtual std::optional<Real> period() const { return std::nullopt; }
+  /// Whether the period is a slow back-and-forth glide (strokes, gliding stones: one round trip) rather
+  /// than a fast cycle (gun, kneading, vibration); the two get their own cycle-averaging windows.
+  virtual bool reciprocating() const { return false; }
   /// Duration of the technique [s].
   virtual Real duration() const = 0;
   /// Target region name the path was generated over ("" for explicit paths).

@@ -82,6 +82,11 @@ ToolCommand HotStone::command(Real t) const {
   return c;
 }
 
+std::optional<Real> HotStone::period() const {
+  if (!(options_.speed > 0) || !(path_.length() > 0)) return std::nullopt;
+  return 2 * path_.length() / options_.speed;
+}
+
 Real HotStone::max_dt(Real t) const {
   const Options& o = options_;
   Real dt = std::min(glide_max_dt(o.stone, o.speed), ramp_max_dt(t, o.ramp, o.duration));

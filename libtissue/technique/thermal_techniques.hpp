@@ -84,6 +84,10 @@ class HotStone final : public Technique {
   ToolCommand command(Real t) const override;
   /// Glide and ramp limits; the time left for a placed stone [s].
   Real max_dt(Real t) const override;
+  /// One round trip along the path when gliding, 2 length / speed [s]; nullopt for a placed stone.
+  std::optional<Real> period() const override;
+  /// True: a gliding stone goes back and forth.
+  bool reciprocating() const override { return true; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.

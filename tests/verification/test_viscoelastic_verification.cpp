@@ -86,11 +86,11 @@ std::vector<std::pair<Real, Real>> shear_relaxation(ShearBlock& b, Real gamma, R
   in.temperature = &b.T;
   in.history = &b.history;
   std::vector<std::pair<Real, Real>> out;
-  const auto rec = [&](Real t, const VectorX& uu) { out.emplace_back(t, b.reaction(uu)); };
+  const auto rec = [&](Real t, const VectorX& uu, const SolidStepState&) { out.emplace_back(t, b.reaction(uu)); };
   solver.solve(
-      u, [&](Real t) { return b.load(gamma * std::min(t / eps, 1.0)); }, 0, eps, 1, rec, nullptr, &in);
+      u, [&](Real t) { return b.load(gamma * std::min(t / eps, 1.0)); }, 0, eps, 1, rec, nullptr, &in, &b.history);
   solver.solve(
-      u, [&](Real) { return b.load(gamma); }, eps, t_end, steps, rec, nullptr, &in);
+      u, [&](Real) { return b.load(gamma); }, eps, t_end, steps, rec, nullptr, &in, &b.history);
   return out;
 }
 
@@ -148,18 +148,20 @@ TEST_CASE("Creep under a dead load follows the standard-linear-solid creep compl
   VectorX u = zero;
   const Index top = m.node_set("zmax").nodes.front();
   std::vector<std::pair<Real, Real>> strain;  // (t, -u_z(top)/L)
-  const auto rec = [&](Real t, const VectorX& uu) { strain.emplace_back(t, -uu[3 * top + 2] / kL); };
+  const auto rec = [&](Real t, const VectorX& uu, const SolidStepState&) {
+    strain.emplace_back(t, -uu[3 * top + 2] / kL);
+  };
   const Real eps = 1e-8;
   solver.solve(
       u,
       [&](Real t) {
         return MechanicalLoad{std::min(t / eps, 1.0) * f, zero};
       },
-      0, eps, 1, rec, nullptr, &in);
+      0, eps, 1, rec, nullptr, &in, &h);
   const LoadFunction dead = [&](Real) { return MechanicalLoad{f, zero}; };
-  solver.solve(u, dead, eps, 5 * tau_c, 250, rec, nullptr, &in);  // dt = tau_c / 50
+  solver.solve(u, dead, eps, 5 * tau_c, 250, rec, nullptr, &in, &h);  // dt = tau_c / 50
   const size_t n_resolved = strain.size();
-  solver.solve(u, dead, 5 * tau_c, 30 * tau_c, 50, rec, nullptr, &in);
+  solver.solve(u, dead, 5 * tau_c, 30 * tau_c, 50, rec, nullptr, &in, &h);
 
   const auto analytic = [&](Real t) {
     const Real J = 1 / (kMu * g_inf) - (1 / (kMu * g_inf) - 1 / kMu) * std::exp(-t / tau_c);
@@ -188,20 +190,17 @@ TEST_CASE("Hysteresis: dissipation summed over a cycle equals the reaction's for
   const int cycles = 8, per_cycle = 80;
   QuasiStaticSolver solver(b.p, tight());
   VectorX u = VectorX::Zero(3 * b.m.n_nodes());
-  VectorX cell_D;
   SolidInputs in;
   in.temperature = &b.T;
-  in.history = &b.history;
-  in.dissipation = &cell_D;
   std::vector<Real> disp{0.0}, force{0.0}, dissipated{0.0};
   solver.solve(
       u, [&](Real t) { return b.load(gamma0 * std::sin(omega * t)); }, 0, cycles * period, cycles * per_cycle,
-      [&](Real t, const VectorX& uu) {
-        dissipated.push_back(cell_D.sum());
+      [&](Real t, const VectorX& uu, const SolidStepState& step) {
+        dissipated.push_back(step.dissipation.sum());
         disp.push_back(gamma0 * std::sin(omega * t) * kL);  // top-face x displacement
         force.push_back(b.reaction(uu));
       },
-      nullptr, &in);
+      nullptr, &in, &b.history);
   Real loop = 0, D = 0;
   const size_t n = disp.size(), first = n - per_cycle - 1;
   for (size_t k = first; k + 1 < n; ++k) {

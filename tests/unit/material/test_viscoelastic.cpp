@@ -190,22 +190,23 @@ TEST_CASE("Hysteresis: dissipation over a cycle equals the loop area", "[materia
     const CycleResult c = run_cycles(
         kNeo, kSeries, [](Real s) { return shear(0.3 * s); }, Vec3::UnitX(), period, 400, 14);
     CHECK(c.dissipation == Approx(c.loop_area).epsilon(1e-2));
-    CHECK(c.min_step > -1e-2 * c.max_step);
+    CHECK(c.min_step >= 0.0);
   }
   SECTION("moderate simple shear, muscle with fibres at 45 degrees (alternately stretched)") {
     const Vec3 f0 = Vec3(1, 1, 0).normalized();
     const CycleResult c = run_cycles(
         kMuscle, kSeries, [](Real s) { return shear(0.3 * s); }, f0, period, 400, 14);
     CHECK(c.dissipation == Approx(c.loop_area).epsilon(1e-2));
-    // Single steps are not all positive when the fibres are much stiffer than the metric mu (documented).
-    CHECK(c.min_step > -1.0 * c.max_step);
+    // The raw step values are not all positive when the fibres are much stiffer than the metric mu; the
+    // deferred measure is, at every step, with the same cycle total.
+    CHECK(c.min_step >= 0.0);
   }
   SECTION("moderate uniaxial stretch along the muscle fibres") {
     const CycleResult c = run_cycles(
         kMuscle, kSeries, [](Real s) { return uniaxial(1.0 + 0.15 * s); }, Vec3::UnitX(), period, 400, 14);
     CHECK(c.dissipation == Approx(c.loop_area).epsilon(1e-2));
     CHECK(c.dissipation > 0.0);
-    CHECK(c.min_step > -1.0 * c.max_step);
+    CHECK(c.min_step >= 0.0);
   }
 }
 

@@ -1,0 +1,74 @@
+#include "libtissue/session/cycle_jump.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tissue {
+
+CycleJumper::CycleJumper(const Protocol& protocol, const RunSpec& run) : protocol_(protocol), run_(run) {}
+
+MacroPlan CycleJumper::plan(Real t, Real t_end) const {
+  MacroPlan p;
+  p.t0 = t;
+  const ProtocolState st = protocol_.at(t);
+  const Real boundary = std::min(protocol_.next_event(t).value_or(t_end), t_end);
+  const std::optional<Real> period = st.technique ? st.technique->period() : std::nullopt;
+  if (run_.cycle_averaging && period) {
+    // Fast cycles (gun, kneading, vibration) and slow round trips (strokes, gliding stones) have their own
+    // windows; a glide window of 0 resolves every round trip.
+    const bool glide = st.technique->reciprocating();
+    const int K = glide ? run_.glide_resolved_cycles : run_.resolved_cycles;
+    const Real window = glide ? run_.glide_window : (run_.cycle_window > 0 ? run_.cycle_window : run_.dt_thermal);
+    const int M = run_.jumped_cycles > 0 && !glide ? run_.jumped_cycles
+                                                    : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
+    if (M > 0 && t + (K + M) * *period <= boundary + 1e-9) {
+      p.jump = true;
+      p.resolved = K;
+      p.jumped = M;
+      p.period = *period;
+      p.t1 = t + (K + M) * *period;
+      if (boundary - p.t1 < 1e-9) p.t1 = boundary;
+      return p;
+    }
+  }
+  Real dt = std::min(run_.dt_thermal, boundary - t);
+  if (boundary - (t + dt) < 0.05 * run_.dt_thermal) dt = boundary - t;  // no sliver before a boundary
+  p.t1 = (boundary - (t + dt) < 1e-9) ? boundary : t + dt;
+  return p;
+}
+
+bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledState& s, ProtocolLoads& loads,
+                      StepSources& sources, MechanicsStats& stats, StepFailure& failure) const {
+  const Real P = plan.period;
+  const int K = plan.resolved, M = plan.jumped;
+  const Real tr = plan.t0 + ((M - 1) / 2) * P;  // first resolved cycle, in the middle of the window
+  s.time = tr;                                   // the mechanics skip the jumped cycles before it
+  StepSources before = sources;
+  SolidHistory cycle_start;
+  auto resolve = [&](Real t_end) { return stepper.mechanics(s, loads, t_end, sources, stats, failure); };
+  if (K == 1) {
+    cycle_start = s.history;
+    loads.start_force_log();
+  }
+  if (!resolve(tr + P)) return false;
+  if (K > 1) before = sources;
+  if (K > 2 && !resolve(tr + (K - 1) * P)) return false;
+  if (K > 1) {
+    cycle_start = s.history;
+    loads.start_force_log();
+    if (!resolve(tr + K * P)) return false;
+  }
+  loads.stop_force_log();
+  // The settled cycles repeated: viscous heat and work of the jumped cycles.
+  sources.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1));
+  // The slow viscous branches (tau >> P) keep creeping over the jumped cycles.
+  stepper.solid().jump_history(s.history, cycle_start, P, M, &s.temperature);
+  // Tool loads of the jumped cycles along the tool's own path (position-driven tools: the logged force).
+  const Real c0 = tr + (K - 1) * P;
+  loads.sample_window(plan.t0, tr, c0, P, sources);
+  loads.sample_window(tr + K * P, plan.t1, c0, P, sources);
+  s.time = plan.t1;
+  return true;
+}
+
+}  // namespace tissue

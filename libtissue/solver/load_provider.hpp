@@ -1,0 +1,78 @@
+// Where the loads of a coupled run come from: the interface between the stepper and whatever drives the
+// tissue (the protocol's massage tools in a session, a load function in a test), and what the loads put into
+// the heat equation over a macro step.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "libtissue/core/types.hpp"
+#include "libtissue/mechanics/solid_form.hpp"
+#include "libtissue/solver/mechanics_solver.hpp"
+
+namespace tissue {
+
+/// Energies and extremes that the substeps of one macro step put into the heat equation and the outputs.
+/// Energies (not powers), so that heat = work exactly whatever the substeps.
+struct StepSources {
+  VectorX dissipation;              ///< viscous energy dissipated per cell [J]
+  std::vector<Real> friction;       ///< friction heat into the skin per skin point [J/m^2]
+  std::vector<Real> h_dt;           ///< time integral of the tool/skin contact conductance [J/(m^2 K)]
+  std::vector<Real> hT_dt;          ///< time integral of conductance x tool temperature [J/m^2]
+  std::vector<Real> peak_pressure;  ///< largest tool pressure per skin point [Pa]
+  Real friction_heat = 0;           ///< total friction heat into the skin [J]
+  Real work = 0;                    ///< work of the tools on the tissue [J]
+  Real force_last = 0;              ///< normal tool force at the end of the last substep [N]
+  Real force_max = 0;               ///< largest normal tool force of the substeps [N]
+
+  /// Zeroes everything for `cells` cells and `points` skin points.
+  void reset(Index cells, Index points);
+  /// Adds f times the mechanical energies (viscous heat, work) accumulated since `before` (cycle jumping:
+  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead.
+  void extrapolate(const StepSources& before, Real f);
+};
+
+/// The mechanical loads at the end of one substep.
+struct SubstepLoads {
+  MechanicalLoad load;             ///< dead nodal forces f_ext and prescribed displacements (3 x #nodes)
+  std::vector<SolidForm*> forms;   ///< rigid tools in contact (owned by the provider)
+  bool loaded = false;             ///< some load acts on the tissue (false: unloaded, may rest)
+  /// The dead loads as a function of time inside the substep (the dynamic integrator samples it at its
+  /// alpha levels); empty: `load` held over the substep.
+  LoadFunction path;
+};
+
+/// Drives a coupled run: the substep schedule, the loads at each substep end, and the tools' surface heat
+/// and pressure. Implementations: ProtocolLoads (session/, the massage tools) and FunctionLoads (below).
+class LoadProvider {
+ public:
+  /// Virtual destructor: providers are used through references to this interface.
+  virtual ~LoadProvider() = default;
+  /// Largest substep from t [s] that resolves the loads (the stepper also stops at macro-step ends).
+  virtual Real max_substep(Real t) const = 0;
+  /// Loads at the end t1 of the substep [t0, t1]; `u0` is the committed displacement at t0 (all dofs).
+  virtual void loads(Real t0, Real t1, const VectorX& u0, SubstepLoads& out) = 0;
+  /// Called once the substep [t0, t1] is accepted with displacement u1: adds the tools' surface heat and peak
+  /// pressure over the substep (and anything else the provider tracks) to `sources`.
+  virtual void accepted(Real t0, Real t1, const VectorX& u1, StepSources& sources) = 0;
+};
+
+/// A LoadProvider from a load function f(t) (dead forces and prescribed displacements) with equal substeps
+/// of at most `max_substep` [s]: no surface heat. For tests and benchmarks of the stepper.
+class FunctionLoads final : public LoadProvider {
+ public:
+  /// Loads load(t); substeps of at most max_substep [s] (> 0).
+  FunctionLoads(LoadFunction load, Real max_substep);
+  /// The constant substep limit.
+  Real max_substep(Real) const override { return h_; }
+  /// load(t1); loaded unless f_ext is zero and nothing is prescribed away from zero.
+  void loads(Real t0, Real t1, const VectorX& u0, SubstepLoads& out) override;
+  /// Nothing (no tools on the skin).
+  void accepted(Real, Real, const VectorX&, StepSources&) override {}
+
+ private:
+  LoadFunction load_;
+  Real h_;
+};
+
+}  // namespace tissue
