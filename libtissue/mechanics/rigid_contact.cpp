@@ -298,7 +298,8 @@ Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K, std::v
     const Index facet = skin_.facet_of(p);
     const auto& fn = skin_.facet_nodes(facet);
     const Vec3 dphi_dx = -lambda * G.n;                                   // the skin's contact force is -dphi/dx
-    const Mat3 B = w * P.stiffness * (G.n * G.n.transpose()) - lambda * G.H;  // d2phi/dx2
+    Mat3 B = w * P.stiffness * (G.n * G.n.transpose());  // d2phi/dx2 (normal part)
+    if (options_.curvature_tangent) B -= lambda * G.H;   // curvature part
     const Vec3 b_s = -w * P.stiffness * na * G.n + lambda * (G.H * a);        // d2phi/dxds
     for (int ai = 0; ai < npf; ++ai) {
       const Real Na = skin_.shape(p, ai);

@@ -91,6 +91,11 @@ struct RigidContactOptions {
   /// Penetration over which the penalty force grows from zero slope to eps [m] (numerical choice: 0.05 mm,
   /// below the penetration of a typical point under load).
   Real smoothing = 5e-4;
+  /// Include the contact's curvature term -lambda d2g/dx2 in the sparse tangent (exact Hessian). Off by
+  /// default: that term is negative, makes the tangent indefinite when a step starts with the head commanded
+  /// deep into the undeformed skin, and at converged penetrations (pressure / penalty) it is a few percent of
+  /// the normal stiffness at most, so leaving it out only slows Newton slightly.
+  bool curvature_tangent = false;
   /// Throws InputError("<prefix>.penalty" / ".regularisation_speed" / ".smoothing") unless positive and finite.
   void validate(std::string_view prefix = "contact") const;
 };
