@@ -53,6 +53,8 @@ void NewtonOptions::validate() const {
           "must lie in [0, 60], got " + std::to_string(max_line_search_steps));
   require(std::isfinite(divergence_factor) && divergence_factor > 1, "divergence_factor",
           "must be finite and greater than 1, got " + sci(divergence_factor));
+  require(std::isfinite(line_search_tolerance) && line_search_tolerance >= 0, "line_search_tolerance",
+          "must be finite and non-negative, got " + sci(line_search_tolerance));
   require(max_tangent_reuse >= 0, "max_tangent_reuse",
           "must be non-negative, got " + std::to_string(max_tangent_reuse));
   require(std::isfinite(reuse_contraction) && reuse_contraction > 0 && reuse_contraction < 1,
@@ -298,6 +300,31 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
       if (need_residual_decrease && rnorm_trial > (1 - kArmijo * alpha) * rnorm && rnorm_trial > target(ev_trial)) {
         failure = "residual did not decrease";
         continue;
+      }
+      // Overshoot of a stiffening problem: the energy fell, but its slope along dx has turned strongly
+      // positive (g(1) = dx . r(x + dx) > eta |g(0)|), so its minimum lies well inside the step. One secant
+      // step on g locates it (FEBio's line search tolerance); kept if it also satisfies Armijo, else the
+      // full step is evaluated again and taken.
+      const Real eta = options_.line_search_tolerance;
+      if (energy_mode && eta > 0 && h == 0) {
+        const Real g1 = dx.dot(r_trial);
+        if (g1 > eta * std::abs(slope)) {
+          const Real a = std::clamp(slope / (slope - g1), 0.1, 0.9);
+          const NewtonEvaluation ev_full = ev_trial;
+          x_trial = x + a * dx;
+          ev_trial = evaluate(x_trial, r_trial, false);
+          const Real rn = r_trial.norm();
+          if (ev_trial.admissible && std::isfinite(rn) && std::isfinite(ev_trial.energy) &&
+              ev_trial.energy <= energy + kArmijo * a * slope && ev_trial.energy < ev_full.energy) {
+            alpha = a;
+            rnorm_trial = rn;
+            ++s.line_search_halvings;
+          } else {  // back to the full step (the last evaluation must be the accepted state)
+            x_trial = x + dx;
+            ev_trial = evaluate(x_trial, r_trial, false);
+            rnorm_trial = r_trial.norm();
+          }
+        }
       }
       accepted = true;
       break;

@@ -31,6 +31,9 @@ struct NewtonOptions {
   Real load_tolerance = 0;           ///< on |r| relative to the evaluation's load_scale (0: off) [-]
   Real increment_tolerance = 1e-10;  ///< on |dx| relative to |x|
   bool line_search = true;           ///< backtrack (halve) steps that do not decrease energy/residual
+  /// Energy line search: when the full step's directional derivative g(1) = dx . r(x + dx) exceeds this
+  /// times |g(0)| (a strong overshoot), one secant step on g is tried (0: off; FEBio's LSTOL is 0.9).
+  Real line_search_tolerance = 0;
   int max_line_search_steps = 8;     ///< halvings before the line search gives up
   Real divergence_factor = 1e6;      ///< stop when |r| exceeds this times |r_0|
   int max_tangent_reuse = 0;         ///< iterations that may reuse one factorisation (0: exact Newton)

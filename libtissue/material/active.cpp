@@ -15,11 +15,9 @@ std::string fmt(Real v) {
   return os.str();
 }
 
-// 10-point Gauss-Legendre nodes and weights on [-1, 1] (positive half; Abramowitz & Stegun 25.4.30).
-constexpr Real kGLx[5] = {0.1488743389816312, 0.4333953941292472, 0.6794095682990244, 0.8650633666889845,
-                          0.9739065285171717};
-constexpr Real kGLw[5] = {0.2955242247147529, 0.2692667193099963, 0.2190863625159820, 0.1494513491505806,
-                          0.0666713443086881};
+// 4-point Gauss-Legendre nodes and weights on [-1, 1] (positive half; Abramowitz & Stegun 25.4.30).
+constexpr Real kGLx[2] = {0.3399810435848563, 0.8611363115940526};
+constexpr Real kGLw[2] = {0.6521451548625461, 0.3478548451374538};
 
 }  // namespace
 
@@ -28,7 +26,7 @@ Real ActiveFibre::force_length(Real lambda) const {
   return std::exp(-z * z);
 }
 
-IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone) const {
+IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone, bool want_D) const {
   const Real lambda = std::sqrt(f0.dot(C * f0));
   const Real f = force_length(lambda);
   const Real df = -2.0 * (lambda - lambda_opt) / (width * width) * f;
@@ -39,7 +37,7 @@ IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone) cons
   // W = s int_1^lambda f(t)/t dt by Gauss-Legendre on [1, lambda].
   const Real half = 0.5 * (lambda - 1.0), mid = 0.5 * (lambda + 1.0);
   Real integral = 0;
-  for (int k = 0; k < 5; ++k)
+  for (int k = 0; k < 2; ++k)
     for (const Real sign : {-1.0, 1.0}) {
       const Real t = mid + sign * half * kGLx[k];
       integral += kGLw[k] * force_length(t) / t;
@@ -49,7 +47,10 @@ IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone) cons
   IsoResponse r;
   r.energy = s * half * integral;
   r.S = from_voigt(phi * m);
-  r.D = dphi_over_l * (m * m.transpose());
+  if (want_D)
+    r.D = dphi_over_l * (m * m.transpose());
+  else
+    r.D.setZero();
   return r;
 }
 

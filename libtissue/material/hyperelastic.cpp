@@ -42,7 +42,7 @@ inline Real inverse_sym(const Mat3& C, Mat3& Ci) {
 /// D = 4 (sum_ab W_ab dIa/dC (x) dIb/dC + W_3 d2I3/dC2), with dI1/dC = I, dI3/dC = I3 C^-1,
 /// dI4/dC = f0 (x) f0, d2I3/dC2 = I3 (C^-1 (x) C^-1 - C^-1 (.) C^-1) (Holzapfel 2000, sec. 6.2).
 template <int N, class Energy>
-IsoResponse respond(const Energy& energy, const Mat3& C, const Vec3& f0) {
+IsoResponse respond(const Energy& energy, const Mat3& C, const Vec3& f0, bool want_D) {
   static_assert(N == 2 || N == 3, "invariants (I1, I3) or (I1, I3, I4)");
   using D2 = Dual2<N>;
   const Real I1 = C.trace();
@@ -80,6 +80,10 @@ IsoResponse respond(const Energy& energy, const Mat3& C, const Vec3& f0) {
     for (int i = 0; i < N; ++i) v += 2.0 * W.g[i] * a[i][K];
     r.S(kVoigtI[K], kVoigtJ[K]) = r.S(kVoigtJ[K], kVoigtI[K]) = v;
   }
+  if (!want_D) {  // stress and energy only (residual evaluations)
+    r.D.setZero();
+    return r;
+  }
   const Real w3 = 4.0 * W.g[1] * I3;  // 4 W_3 d2I3/dC2 = w3 (C^-1 (x) C^-1 - C^-1 (.) C^-1)
   for (int I = 0; I < 6; ++I) {
     const int i = kVoigtI[I], j = kVoigtJ[I];
@@ -106,17 +110,17 @@ void require_positive(Real v, std::string_view tissue, const char* name, const c
 
 }  // namespace
 
-IsoResponse NeoHookean::isochoric(const Mat3& C, const Vec3& f0) const {
-  return respond<2>([this](const auto& I1, const auto& I3) { return energy(I1, I3, I3); }, C, f0);
+IsoResponse NeoHookean::isochoric(const Mat3& C, const Vec3& f0, bool want_D) const {
+  return respond<2>([this](const auto& I1, const auto& I3) { return energy(I1, I3, I3); }, C, f0, want_D);
 }
 
 void NeoHookean::validate(std::string_view tissue) const {
   require_positive(mu, tissue, "mu", " Pa");
 }
 
-IsoResponse MuscleTI::isochoric(const Mat3& C, const Vec3& f0) const {
+IsoResponse MuscleTI::isochoric(const Mat3& C, const Vec3& f0, bool want_D) const {
   return respond<3>([this](const auto& I1, const auto& I3, const auto& I4) { return energy(I1, I3, I4); }, C,
-                    f0);
+                    f0, want_D);
 }
 
 void MuscleTI::validate(std::string_view tissue) const {
@@ -158,7 +162,7 @@ IsoResponse total_response(const HyperelasticLaw& law, const Mat3& C, const Vec3
 }
 
 IsoResponse CompressibleNeoHookean::response(const Mat3& C) const {
-  return respond<2>([this](const auto& I1, const auto& I3) { return energy(I1, I3); }, C, Vec3::Zero());
+  return respond<2>([this](const auto& I1, const auto& I3) { return energy(I1, I3); }, C, Vec3::Zero(), true);
 }
 
 CompressibleNeoHookean CompressibleNeoHookean::from_E_nu(Real E, Real nu) {

@@ -35,8 +35,9 @@ struct NeoHookean {
     using std::pow;
     return 0.5 * mu * (I1 * pow(I3, -1.0 / 3.0) - 3.0);
   }
-  /// Isochoric response at right Cauchy-Green tensor C (det C > 0); f0 is unused.
-  IsoResponse isochoric(const Mat3& C, const Vec3& f0) const;
+  /// Isochoric response at right Cauchy-Green tensor C (det C > 0); f0 is unused. Without want_D the
+  /// tangent D is left zero (residual evaluations).
+  IsoResponse isochoric(const Mat3& C, const Vec3& f0, bool want_D = true) const;
   /// Throws InputError naming "<tissue>.mu" unless mu is positive and finite.
   void validate(std::string_view tissue) const;
 };
@@ -62,8 +63,9 @@ struct MuscleTI {
     const S d = I4bar - 1.0;
     return matrix + (0.5 * k1 / k2) * (exp(k2 * d * d) - 1.0);
   }
-  /// Isochoric response at C (det C > 0) for the unit reference fibre direction f0.
-  IsoResponse isochoric(const Mat3& C, const Vec3& f0) const;
+  /// Isochoric response at C (det C > 0) for the unit reference fibre direction f0. Without want_D the
+  /// tangent D is left zero (residual evaluations).
+  IsoResponse isochoric(const Mat3& C, const Vec3& f0, bool want_D = true) const;
   /// Throws InputError naming "<tissue>.mu", "<tissue>.k1" (>= 0) or "<tissue>.k2" (> 0).
   void validate(std::string_view tissue) const;
 };

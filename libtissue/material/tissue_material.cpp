@@ -16,11 +16,11 @@ Real small_strain_shear_modulus(const IsochoricLaw& law) {
 }
 
 TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, const Vec3& f0, Real T,
-                               Real tone, Real dt, const PronyState& previous, PronyState& current) {
+                               Real tone, Real dt, const PronyState& previous, PronyState& current, bool want_D) {
   const IsoResponse el =
-      std::visit([&](const auto& iso) { return iso.isochoric(C, f0); }, material.elastic.iso);
+      std::visit([&](const auto& iso) { return iso.isochoric(C, f0, want_D); }, material.elastic.iso);
   const ViscoResponse v = prony_update(material.prony, previous, C, el, dt, material.thermal.a_T(T),
-                                       small_strain_shear_modulus(material.elastic.iso), current);
+                                       small_strain_shear_modulus(material.elastic.iso), current, want_D);
   const Real m = material.thermal.modulus_factor(T);
   TissueResponse r;
   r.S = m * v.S;
@@ -30,7 +30,7 @@ TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, co
   r.dissipation = m * v.dissipation;
   r.active_energy = 0;
   if (material.active && tone > 0.0) {
-    const IsoResponse a = material.active->response(C, f0, tone);
+    const IsoResponse a = material.active->response(C, f0, tone, want_D);
     r.S += a.S;
     r.D += a.D;
     r.energy += a.energy;

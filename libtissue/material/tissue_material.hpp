@@ -46,8 +46,10 @@ struct TissueResponse {
 /// writes the history at the end of the step into `current` (may be the same object as `previous`).
 /// S = m(T) S_visc(C; a_T(T)) + S_act(C, f0, a), with S_visc from prony_update on the reference-temperature
 /// isochoric law, so history and energies are stored in reference units and a temperature change at fixed
-/// strain causes no relaxation transient and no spurious dissipation.
+/// strain causes no relaxation transient and no spurious dissipation. Without want_D the tangent D is left
+/// zero (residual evaluations skip its cost).
 TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, const Vec3& f0, Real T,
-                               Real tone, Real dt, const PronyState& previous, PronyState& current);
+                               Real tone, Real dt, const PronyState& previous, PronyState& current,
+                               bool want_D = true);
 
 }  // namespace tissue

@@ -62,7 +62,7 @@ inline Real branch_quadratic(const Voigt6& h, Real mu, Real bulk) {
 /// Shared step of both variants. w_el: weight of the elastic stress (g_inf or g0).
 ViscoResponse update(Real w_el, const std::vector<PronyTerm>& terms, Real mu, Real bulk,
                      const PronyState& prev, const Mat3& C, const IsoResponse& el, Real dt, Real aT,
-                     PronyState& cur) {
+                     PronyState& cur, bool want_D) {
   const int n = static_cast<int>(terms.size());
   const Voigt6 S0 = to_voigt(el.S);
   const Voigt6 Cv = to_voigt(C);
@@ -98,7 +98,10 @@ ViscoResponse update(Real w_el, const std::vector<PronyTerm>& terms, Real mu, Re
 
   ViscoResponse r;
   r.S = from_voigt(S);
-  r.D = gamma * el.D;
+  if (want_D)
+    r.D = gamma * el.D;
+  else
+    r.D.setZero();
   r.incremental_energy = gamma * el.energy + voigt_ddot(hist, E);
   r.stored_energy = psi;
   r.work = voigt_ddot(mean, dE);
@@ -144,16 +147,16 @@ void PeerPronySeries::validate(std::string_view tissue) const {
 
 ViscoResponse prony_update(const PronySeries& series, const PronyState& previous, const Mat3& C,
                            const IsoResponse& elastic_now, Real dt, Real time_shift_factor,
-                           Real shear_modulus, PronyState& current) {
+                           Real shear_modulus, PronyState& current, bool want_D) {
   return update(series.long_term_fraction(), series.terms, shear_modulus, shear_modulus, previous, C,
-                elastic_now, dt, time_shift_factor, current);
+                elastic_now, dt, time_shift_factor, current, want_D);
 }
 
 ViscoResponse peer_prony_update(const PeerPronySeries& series, const PronyState& previous, const Mat3& C,
                                 const IsoResponse& elastic_now, Real dt, Real time_shift_factor,
-                                Real shear_modulus, Real bulk_modulus, PronyState& current) {
+                                Real shear_modulus, Real bulk_modulus, PronyState& current, bool want_D) {
   return update(series.g0, series.terms, shear_modulus, bulk_modulus, previous, C, elastic_now, dt,
-                time_shift_factor, current);
+                time_shift_factor, current, want_D);
 }
 
 void prony_jump_cycles(const std::vector<PronyTerm>& terms, const PronyState& cycle_start, Real period,

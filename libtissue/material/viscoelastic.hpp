@@ -101,17 +101,18 @@ struct ViscoResponse {
 /// hyperelastic law's isochoric response at C (energy W0, S0, D0); dt >= 0 [s] (dt = 0: instantaneous elastic
 /// jump); time_shift_factor a_T > 0 [-] (relaxation times tau_i a_T). Writes the new history to `current`,
 /// which may be the same object as `previous`. Allocation-free. shear_modulus: small-strain shear modulus of
-/// the isochoric law [Pa] (metric of the branch energies).
+/// the isochoric law [Pa] (metric of the branch energies). Without want_D the tangent D is left zero.
 ViscoResponse prony_update(const PronySeries& series, const PronyState& previous, const Mat3& C,
                            const IsoResponse& elastic_now, Real dt, Real time_shift_factor,
-                           Real shear_modulus, PronyState& current);
+                           Real shear_modulus, PronyState& current, bool want_D = true);
 
 /// One step of variant (b) (FEBio "viscoelastic", peer benchmark). elastic_now: the full elastic response at
 /// C (e.g. CompressibleNeoHookean::response); shear_modulus, bulk_modulus: the law's small-strain moduli [Pa]
 /// (mu and lambda + 2 mu/3); otherwise as prony_update.
 ViscoResponse peer_prony_update(const PeerPronySeries& series, const PronyState& previous, const Mat3& C,
                                 const IsoResponse& elastic_now, Real dt, Real time_shift_factor,
-                                Real shear_modulus, Real bulk_modulus, PronyState& current);
+                                Real shear_modulus, Real bulk_modulus, PronyState& current,
+                                bool want_D = true);
 
 /// Cycle jump of the branch stresses: advances `state` (the history at the end of a resolved cycle of
 /// period `period` [s]) by `cycles` more cycles of the same periodic loading, given `cycle_start`, the

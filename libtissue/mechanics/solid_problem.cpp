@@ -1,6 +1,7 @@
 #include "libtissue/mechanics/solid_problem.hpp"
 
 #include <Eigen/Dense>
+#include <array>
 #include <limits>
 #include <string>
 
@@ -47,54 +48,68 @@ Mat3 deformation_gradient(const Eigen::Matrix<Real, NEN, 3>& ue, const Real* g) 
   return F;
 }
 
-/// Adds the stress-divergence and tangent terms of one quadrature point.
+/// Adds the stress-divergence and tangent terms of one quadrature point. The tangent is accumulated as
+/// node-pair blocks K_ab = B_a^T D B_b + (g_a . S g_b) I for b >= a only (the upper blocks; element()
+/// mirrors them), with B_a the 6 x 3 strain-displacement block of node a.
 template <int NEN>
 void add_stress_terms(const Mat3& F, const Real* g, const Mat3& S, const Mat6& D, Real dV, bool want_K,
                       ElementWork<NEN>& w) {
-  constexpr int ND = 3 * NEN;
-  Eigen::Matrix<Real, 6, ND> B;
+  using Block = Eigen::Matrix<Real, 6, 3>;
+  std::array<Block, NEN> B;
   for (int a = 0; a < NEN; ++a) {
     const Real gx = g[a * 3], gy = g[a * 3 + 1], gz = g[a * 3 + 2];
+    Block& b = B[static_cast<size_t>(a)];
     for (int i = 0; i < 3; ++i) {
-      const int c = 3 * a + i;
-      B(0, c) = F(i, 0) * gx;
-      B(1, c) = F(i, 1) * gy;
-      B(2, c) = F(i, 2) * gz;
-      B(3, c) = F(i, 0) * gy + F(i, 1) * gx;
-      B(4, c) = F(i, 1) * gz + F(i, 2) * gy;
-      B(5, c) = F(i, 0) * gz + F(i, 2) * gx;
+      b(0, i) = F(i, 0) * gx;
+      b(1, i) = F(i, 1) * gy;
+      b(2, i) = F(i, 2) * gz;
+      b(3, i) = F(i, 0) * gy + F(i, 1) * gx;
+      b(4, i) = F(i, 1) * gz + F(i, 2) * gy;
+      b(5, i) = F(i, 0) * gz + F(i, 2) * gx;
     }
   }
   const Voigt6 s = to_voigt(S) * dV;
-  w.f.noalias() += B.transpose().lazyProduct(s);
+  for (int a = 0; a < NEN; ++a) w.f.template segment<3>(3 * a).noalias() += B[static_cast<size_t>(a)].transpose() * s;
   if (!want_K) return;
-  const Eigen::Matrix<Real, 6, ND> DB = (D * dV).lazyProduct(B);
-  w.K.noalias() += B.transpose().lazyProduct(DB);
+  const Mat6 Dv = D * dV;
+  std::array<Block, NEN> DB;
+  std::array<Vec3, NEN> Sg;
   for (int a = 0; a < NEN; ++a) {
-    const Eigen::Map<const Vec3> ga(g + 3 * a);
-    const Vec3 Sga = S * ga * dV;
-    for (int b = 0; b < NEN; ++b) {
-      const Real k = Sga.dot(Eigen::Map<const Vec3>(g + 3 * b));
-      for (int i = 0; i < 3; ++i) w.K(3 * a + i, 3 * b + i) += k;
-    }
+    DB[static_cast<size_t>(a)].noalias() = Dv * B[static_cast<size_t>(a)];
+    Sg[static_cast<size_t>(a)].noalias() = S * Eigen::Map<const Vec3>(g + 3 * a) * dV;
   }
+  for (int a = 0; a < NEN; ++a)
+    for (int b = a; b < NEN; ++b) {
+      Mat3 k = B[static_cast<size_t>(a)].transpose() * DB[static_cast<size_t>(b)];
+      k.diagonal().array() += Sg[static_cast<size_t>(a)].dot(Eigen::Map<const Vec3>(g + 3 * b));
+      w.K.template block<3, 3>(3 * a, 3 * b) += k;
+    }
 }
 
-/// Adds J dV to the element volume and its first and second derivatives (mean dilatation).
+/// Adds J dV to the element volume and its first and second derivatives (mean dilatation). The second
+/// derivative is accumulated as the upper node-pair blocks (b > a; the diagonal blocks vanish); element()
+/// mirrors them.
 template <int NEN>
 Real add_volume_terms(const Mat3& F, Real J, const Real* g, Real dV, bool want_K, ElementWork<NEN>& w) {
   const Mat3 Finv = F.inverse();
   Eigen::Matrix<Real, NEN, 3> d;
   for (int a = 0; a < NEN; ++a) d.row(a) = Eigen::Map<const Vec3>(g + 3 * a).transpose() * Finv;
   const Real s = J * dV;
-  for (int a = 0; a < NEN; ++a)
-    for (int i = 0; i < 3; ++i) w.gv[3 * a + i] += s * d(a, i);
+  for (int a = 0; a < NEN; ++a) w.gv.template segment<3>(3 * a) += s * d.row(a).transpose();
   if (want_K)
     for (int a = 0; a < NEN; ++a)
-      for (int b = 0; b < NEN; ++b)
-        for (int i = 0; i < 3; ++i)
-          for (int k = 0; k < 3; ++k) w.Hv(3 * a + i, 3 * b + k) += s * (d(a, i) * d(b, k) - d(a, k) * d(b, i));
+      for (int b = a + 1; b < NEN; ++b) {
+        const Mat3 m = d.row(a).transpose() * d.row(b) - d.row(b).transpose() * d.row(a);
+        w.Hv.template block<3, 3>(3 * a, 3 * b) += s * m;
+      }
   return s;
+}
+
+/// Copies the upper node-pair blocks of an element matrix into the lower ones (transposed).
+template <int NEN>
+void mirror_blocks(Eigen::Matrix<Real, 3 * NEN, 3 * NEN>& M) {
+  for (int a = 0; a < NEN; ++a)
+    for (int b = a + 1; b < NEN; ++b) M.template block<3, 3>(3 * b, 3 * a) = M.template block<3, 3>(3 * a, 3 * b).transpose();
 }
 
 /// Evaluates one cell with the point law `law(C, e, q)` (returns PointResponse) and, if `vol` is
@@ -128,7 +143,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
       return;
     }
     const Mat3 C = F.transpose() * F;
-    const PointResponse r = law(C, e, q);
+    const PointResponse r = law(C, e, q, want_K);
     w.energy += r.energy * dV;
     w.dissipation += r.dissipation * dV;
     w.stored += r.stored * dV;
@@ -141,6 +156,10 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     }
   }
   w.pressure = -w.trace_dV / (3 * w.volume);
+  if (want_K) {
+    mirror_blocks<NEN>(w.K);
+    if (vol) mirror_blocks<NEN>(w.Hv);
+  }
   if (vol) {
     const Real theta = v / V0;
     const Real dU = vol->dU(theta);
@@ -264,29 +283,29 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           return end ? end->at(e, q) : scratch;
         };
         if constexpr (std::is_same_v<T, CompressibleNeoHookean>) {
-          fn([&L](const Mat3& C, Index, int) { return point(L.response(C)); }, nullptr);
+          fn([&L](const Mat3& C, Index, int, bool) { return point(L.response(C)); }, nullptr);
         } else if constexpr (std::is_same_v<T, HyperelasticLaw>) {
           if (mean_dil) {
             std::visit(
                 [&](const auto& iso) {
-                  fn([&L, &iso, &ctx](const Mat3& C, Index e, int) {
-                       return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose()));
+                  fn([&L, &iso, &ctx](const Mat3& C, Index e, int, bool want_D) {
+                       return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose(), want_D));
                      },
                      &L.vol);
                 },
                 L.iso);
           } else {
-            fn([&L, &ctx](const Mat3& C, Index e, int) {
+            fn([&L, &ctx](const Mat3& C, Index e, int, bool) {
                  return point(total_response(L, C, ctx.mesh.fibres.row(e).transpose()));
                },
                nullptr);
           }
         } else if constexpr (std::is_same_v<T, TissueMaterial>) {
-          auto pt = [&L, &ctx, mean_dil, end_state](const Mat3& C, Index e, int q) {
+          auto pt = [&L, &ctx, mean_dil, end_state](const Mat3& C, Index e, int q, bool want_D) {
             PronyState scratch;
             const TissueResponse r =
                 tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
-                                ctx.tone(e, q), ctx.dt(), ctx.previous(e, q), end_state(e, q, scratch));
+                                ctx.tone(e, q), ctx.dt(), ctx.previous(e, q), end_state(e, q, scratch), want_D);
             PointResponse out{r.energy, r.S, r.D, r.dissipation, r.stored_energy + r.active_energy};
             if (!mean_dil) {
               const VolResponse v = volumetric_response(L.elastic.vol, C);
@@ -300,10 +319,10 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           fn(pt, mean_dil ? &L.elastic.vol : nullptr);
         } else {  // PeerViscoelastic
           const Real mu = L.elastic.mu, bulk = L.elastic.lambda + 2.0 / 3.0 * L.elastic.mu;
-          fn([&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q) {
+          fn([&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q, bool want_D) {
                PronyState scratch;
                const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
-                                                         ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch));
+                                                         ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch), want_D);
                return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy};
              },
              nullptr);
@@ -479,7 +498,7 @@ CellStress SolidProblem::cell_stress(const VectorX& u, const SolidInputs* inputs
               for (int j = 0; j < 3; ++j) F(i, j) += u[3 * static_cast<Index>(mesh_.cells(e, a)) + i] * g[a * 3 + j];
           const Real J = F.determinant();
           const Mat3 C = F.transpose() * F;
-          const Mat3 S = pt(C, e, q).S;
+          const Mat3 S = pt(C, e, q, false).S;
           const Real dV = geo_.dV(e, q);
           sigma_sum += (F * S * F.transpose() / J) * dV;
           E_sum += 0.5 * (C - Mat3::Identity()) * dV;

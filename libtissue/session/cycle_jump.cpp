@@ -31,7 +31,11 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
       return p;
     }
   }
-  Real dt = std::min(run_.dt_thermal, boundary - t);
+  // Quiet periods (rests, the follow-up, holds, placed stones: the step limit is at least dt_quiet) take
+  // macro steps of dt_quiet; the heat still steps at most dt_thermal inside them.
+  const Real step = run_.dt_quiet > run_.dt_thermal && protocol_.max_dt(t) >= run_.dt_quiet ? run_.dt_quiet
+                                                                                             : run_.dt_thermal;
+  Real dt = std::min(step, boundary - t);
   if (boundary - (t + dt) < 0.05 * run_.dt_thermal) dt = boundary - t;  // no sliver before a boundary
   p.t1 = (boundary - (t + dt) < 1e-9) ? boundary : t + dt;
   return p;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "libtissue/core/error.hpp"
 
@@ -32,12 +33,21 @@ RigidHead rigid_head_of(const Footprint& fp) {
 }
 
 ProtocolLoads::ProtocolLoads(const SessionProblems& problems, const Protocol& protocol, Real depth_stiffness,
-                             RigidContactOptions contact)
+                             RigidContactOptions contact, Real substep_scale)
     : problems_(problems),
       protocol_(protocol),
       depth_stiffness_(depth_stiffness),
+      substep_scale_(substep_scale),
       rigid_(problems.mesh(), problems.solid().dofs(), problems.solid().assembly_map(), problems.skin(), contact) {
   require(std::isfinite(depth_stiffness) && depth_stiffness > 0, "run.depth_stiffness", "must be positive");
+  require(substep_scale > 0 && substep_scale <= 1, "run.substep_scale", "must lie in (0, 1]");
+}
+
+Real ProtocolLoads::max_substep(Real t) const {
+  const Real h = protocol_.max_dt(t);
+  if (substep_scale_ == 1) return h;
+  const Real to_next = protocol_.next_event(t).value_or(std::numeric_limits<Real>::infinity()) - t;
+  return std::min(substep_scale_ * h, to_next);
 }
 
 void ProtocolLoads::loads(Real t0, Real t1, const VectorX& /*u0*/, SubstepLoads& out) {

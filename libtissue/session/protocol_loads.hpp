@@ -36,11 +36,12 @@ struct ToolStats {
 class ProtocolLoads final : public LoadProvider {
  public:
   /// Borrows the problems and the protocol; `depth_stiffness` [N/m] is the drive stiffness of position-driven
-  /// tools, `contact` the rigid contact settings.
+  /// tools, `contact` the rigid contact settings, `substep_scale` (in (0, 1]) scales every technique's step
+  /// limit (1: production; smaller: a refined reference run).
   ProtocolLoads(const SessionProblems& problems, const Protocol& protocol, Real depth_stiffness,
-                RigidContactOptions contact);
-  /// The protocol's step limit at t.
-  Real max_substep(Real t) const override { return protocol_.max_dt(t); }
+                RigidContactOptions contact, Real substep_scale = 1.0);
+  /// The protocol's step limit at t times substep_scale, never past the item's end.
+  Real max_substep(Real t) const override;
   /// The tool of the item active at t0, at its position at t1: footprint forces or the rigid head.
   void loads(Real t0, Real t1, const VectorX& u0, SubstepLoads& out) override;
   /// Samples the tool over [t0, t1] into the sources (rigid tools: the solved contact pressure).
@@ -71,6 +72,7 @@ class ProtocolLoads final : public LoadProvider {
   const SessionProblems& problems_;
   const Protocol& protocol_;
   Real depth_stiffness_;
+  Real substep_scale_;
   RigidToolContact rigid_;
   // The substep being solved.
   ProtocolState state_;

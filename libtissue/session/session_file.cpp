@@ -555,7 +555,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                   "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
                   "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
                   "tangent_reuse", "extrapolate", "keep_factorization", "contact_penalty", "prebalance_time",
-                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles"});
+                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles", "substep_scale", "dt_quiet"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -572,6 +572,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                allow_zero ? "must not be negative" : "must be positive");
     };
     positive("dt_thermal", units::time, rs.dt_thermal, false);
+    positive("dt_quiet", units::time, rs.dt_quiet, false);
     positive("series_every", units::time, rs.series_every, true);
     positive("fields_every", units::time, rs.fields_every, true);
     positive("air_temperature", units::temperature, rs.air_temperature, false);
@@ -600,6 +601,9 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     positive("prebalance_time", units::time, rs.prebalance_time, true);
     positive("rest_motion", units::length, rs.rest_motion, true);
     rs.rest_tone = c.quantity(*r, "rest_tone", units::dimensionless, "run.rest_tone", rs.rest_tone);
+    rs.substep_scale = c.quantity(*r, "substep_scale", units::dimensionless, "run.substep_scale", rs.substep_scale);
+    if (!(rs.substep_scale > 0 && rs.substep_scale <= 1))
+      c.fail(r->get("substep_scale"), "run.substep_scale", "must lie in (0, 1]");
     if (!(rs.rest_tone >= 0 && rs.rest_tone < 1))
       c.fail(r->get("rest_tone"), "run.rest_tone", "must lie in [0, 1)");
     rs.cycle_averaging = c.boolean(*r, "cycle_averaging", "run.cycle_averaging", rs.cycle_averaging);

@@ -65,6 +65,7 @@ CoupledOptions SessionProblems::stepper_options() const {
   q.newton.max_tangent_reuse = run_.tangent_reuse;
   q.newton.keep_factorization = run_.keep_factorization && run_.tangent_reuse > 0;
   q.newton.bfgs = true;
+  q.newton.line_search_tolerance = 0.9;
   q.force_tolerance = run_.force_tolerance;
   o.extrapolate = run_.extrapolate;
   o.max_thermal_step = run_.dt_thermal;

@@ -28,6 +28,7 @@ struct RunSpec {
   int threads = 0;  ///< element-loop threads (0 = all hardware threads)
   LinearSolverKind linear_solver = LinearSolverKind::automatic;  ///< linear solver
   Real dt_thermal = 1.0;                   ///< macro (thermal) step [s]; shorter where an item ends sooner
+  Real dt_quiet = 5.0;  ///< macro step where the load changes slowly (rests, follow-up, holds, placed stones) [s]
   Real series_every = 1.0;                 ///< interval of the /series rows [s] (0: every macro step)
   Real fields_every = 30.0;                ///< interval of the /fields snapshots [s] (0: only at the end)
   Real air_temperature = kCelsius + 22.0;  ///< room air over the skin [K]
@@ -49,6 +50,7 @@ struct RunSpec {
   Real prebalance_time = 600.0;  ///< creep time before t = 0 over which the resting tone is balanced [s]
   Real rest_motion = 1e-7;  ///< unloaded motion per substep below which tissue is at rest (no solve) [m]
   Real rest_tone = 1e-3;    ///< tone change that unsettles tissue at rest [-]
+  Real substep_scale = 1.0;  ///< factor on every technique's mechanical step limit, in (0, 1] (reference runs)
 };
 
 /// Standard outputs every Simulation attaches unless switched off ([outputs] table; docs/sessions.md):

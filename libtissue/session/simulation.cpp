@@ -226,7 +226,7 @@ RunSummary Simulation::run(ResultsSink& sink) {
   CoupledStepper stepper(problems.solid(), problems.heat(), problems.stepper_options());
   RigidContactOptions contact;
   contact.penalty = rs.contact_penalty;
-  ProtocolLoads tools(problems, protocol_, rs.depth_stiffness, contact);
+  ProtocolLoads tools(problems, protocol_, rs.depth_stiffness, contact, rs.substep_scale);
   const CycleJumper jumper(protocol_, rs);
   SessionRecorder recorder(problems, session_, protocol_, sink);
   recorder.write_header();

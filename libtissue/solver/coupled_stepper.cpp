@@ -169,12 +169,6 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
                                                       exact ? options_.policy.exact_newton_iterations : 0);
     stats.newton.add_counts(r);
     reason = r.reason;
-    if (std::getenv("TISSUE_DEBUG_NEWTON")) {
-      std::fprintf(stderr, "substep %.4f-%.4f exact=%d: %s |", t0, t1, exact ? 1 : 0, r.brief().c_str());
-      for (Real v : r.residual_history) std::fprintf(stderr, " %.2e", v);
-      std::fprintf(stderr, " | stale_rej %d tang %d res %d ls %d\n", r.stale_rejections, r.tangent_evaluations,
-                   r.residual_evaluations, r.line_search_halvings);
-    }
     return r.converged;
   }
   // Dynamics: dead loads varying linearly over the substep from the committed state's load.

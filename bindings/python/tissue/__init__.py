@@ -20,7 +20,11 @@ import tempfile
 import time as _time
 from typing import Callable, Optional, Sequence, Union
 
-from . import _tissue
+# libgomp reads its wait policy when it is loaded: passive waiting halves the run time of the element loops
+# on small machines (docs/engine.md, "Threads"); a user's own setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from . import _tissue  # noqa: E402
 from ._tissue import *  # noqa: F401,F403  (the compiled API)
 from ._tissue import (
     InputError,
