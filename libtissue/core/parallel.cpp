@@ -14,7 +14,10 @@ void set_runtime_threads(int threads) {
 #if TISSUE_WITH_OPENMP
   omp_set_num_threads(threads);
 #endif
-  if (openblas_set_num_threads) openblas_set_num_threads(threads);
+  // OpenBLAS (pthreads build) stays serial: its idle workers spin on sched_yield between calls and take the
+  // cores from the OpenMP assembly (measured: 24 s system time in 30 s of strokes on the coarse model, 639k
+  // sched_yield calls); the dense blocks of CHOLMOD's supernodes are too small here to gain from threads.
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
 }
 
 int hardware_threads() {

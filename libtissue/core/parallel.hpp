@@ -13,9 +13,9 @@ namespace tissue {
 /// Number of hardware threads OpenMP would use by default (1 without OpenMP).
 int hardware_threads();
 
-/// Sets the threads of the runtimes that libtissue calls into (OpenMP's default team, OpenBLAS when it
-/// is the BLAS in use), so that a run with N threads does not oversubscribe the machine with spinning
-/// BLAS threads. Process-wide; called by Simulation::run with its thread count.
+/// Sets the threads of the runtimes that libtissue calls into: OpenMP's default team gets `threads`, OpenBLAS
+/// (when it is the BLAS in use) one thread, so that a run does not oversubscribe the machine with spinning
+/// BLAS workers. Process-wide; called by Simulation::run with its thread count.
 void set_runtime_threads(int threads);
 
 /// Thread id inside a parallel region (0 outside); used by parallel_for.

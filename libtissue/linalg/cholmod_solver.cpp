@@ -5,10 +5,39 @@
 #if TISSUE_WITH_CHOLMOD
 #include <cholmod.h>
 #endif
+#if TISSUE_WITH_OPENMP
+#include <omp.h>
+#endif
 
 namespace tissue {
 
 #if TISSUE_WITH_CHOLMOD
+
+namespace {
+// Keeps CHOLMOD's own OpenMP loops serial while it runs. Debian's CHOLMOD 3 opens a 4-thread region per
+// supernode for clearing and copying (num_threads fixed at build time, whatever the run's thread count):
+// on the coarse model that is ~850k futex calls per 30 s of strokes, threads oversubscribing 2 cores
+// (benchmarks/RESULTS.md). The dense BLAS work inside the factorisation is not affected.
+class SerialOpenMpScope {
+ public:
+  SerialOpenMpScope() {
+#if TISSUE_WITH_OPENMP
+    saved_ = omp_get_max_active_levels();
+    omp_set_max_active_levels(0);
+#endif
+  }
+  ~SerialOpenMpScope() {
+#if TISSUE_WITH_OPENMP
+    omp_set_max_active_levels(saved_);
+#endif
+  }
+  SerialOpenMpScope(const SerialOpenMpScope&) = delete;
+  SerialOpenMpScope& operator=(const SerialOpenMpScope&) = delete;
+
+ private:
+  int saved_ = 1;
+};
+}  // namespace
 
 struct CholmodSolver::Impl {
   cholmod_common common{};
@@ -110,6 +139,7 @@ void CholmodSolver::do_analyze(const SparseMatrix& A) {
 
 void CholmodSolver::do_factorize(const SparseMatrix& A) {
   cholmod_sparse a = Impl::view(A);
+  const SerialOpenMpScope serial;
   const int ok = cholmod_factorize(&a, impl_->factor, &impl_->common);
   if (impl_->common.status == CHOLMOD_NOT_POSDEF || impl_->factor->minor < impl_->factor->n)
     throw NotPositiveDefiniteError(
