@@ -44,10 +44,19 @@ ProtocolLoads::ProtocolLoads(const SessionProblems& problems, const Protocol& pr
 }
 
 Real ProtocolLoads::max_substep(Real t) const {
-  const Real h = protocol_.max_dt(t);
-  if (substep_scale_ == 1) return h;
-  const Real to_next = protocol_.next_event(t).value_or(std::numeric_limits<Real>::infinity()) - t;
-  return std::min(substep_scale_ * h, to_next);
+  if (substep_scale_ == 1) return protocol_.max_dt(t);
+  // A refined run splits each production step (to its end: a plain step or a breakpoint such as a ramp's
+  // end) into n = ceil(1 / substep_scale) equal substeps. Scaling each remaining distance instead would
+  // approach a breakpoint geometrically and never reach it.
+  const Real tol = 1e-9 * std::max(Real(1), std::abs(t));
+  if (!(t >= stretch_start_ - tol && t < stretch_end_ - tol)) {
+    const Real h = protocol_.max_dt(t);
+    const Real n = std::ceil(1 / substep_scale_ - 1e-12);
+    stretch_start_ = t;
+    stretch_end_ = t + h;
+    stretch_step_ = h / n;
+  }
+  return std::min(stretch_step_, stretch_end_ - t);
 }
 
 void ProtocolLoads::loads(Real t0, Real t1, const VectorX& /*u0*/, SubstepLoads& out) {

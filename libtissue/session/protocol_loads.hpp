@@ -40,7 +40,8 @@ class ProtocolLoads final : public LoadProvider {
   /// limit (1: production; smaller: a refined reference run).
   ProtocolLoads(const SessionProblems& problems, const Protocol& protocol, Real depth_stiffness,
                 RigidContactOptions contact, Real substep_scale = 1.0);
-  /// The protocol's step limit at t times substep_scale, never past the item's end.
+  /// The protocol's step limit at t; with substep_scale < 1 each such step split into ceil(1/substep_scale)
+  /// equal substeps (never past a breakpoint of the production schedule).
   Real max_substep(Real t) const override;
   /// The tool of the item active at t0, at its position at t1: footprint forces or the rigid head.
   void loads(Real t0, Real t1, const VectorX& u0, SubstepLoads& out) override;
@@ -73,6 +74,8 @@ class ProtocolLoads final : public LoadProvider {
   const Protocol& protocol_;
   Real depth_stiffness_;
   Real substep_scale_;
+  // The production step being split by a substep_scale < 1 (max_substep is a query, the split its cache).
+  mutable Real stretch_start_ = 0, stretch_end_ = 0, stretch_step_ = 0;
   RigidToolContact rigid_;
   // The substep being solved.
   ProtocolState state_;
