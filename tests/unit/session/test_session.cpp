@@ -7,6 +7,8 @@
 #include "libtissue/io/memory_sink.hpp"
 #include "libtissue/mesh/box_mesh.hpp"
 #include "libtissue/session/model.hpp"
+#include "libtissue/session/protocol_loads.hpp"
+#include "libtissue/technique/techniques.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
 #include "session_fixtures.hpp"
@@ -584,4 +586,38 @@ TEST_CASE("Benchmark: 30 s massage gun at 30 Hz, cycle averaging vs fully resolv
   const Model m = box_model();
   SECTION("gliding 2.5 cm/s") { compare_gun(m, 30.0, 30, 0.02, {{3, 4}, {2, 5}, {2, 0}}, 0.05); }
   SECTION("stationary head") { compare_gun(m, 30.0, 30, 0.0, {{2, 3}, {2, 0}}, 0.05, 0.0); }
+}
+
+TEST_CASE("A refined substep schedule splits every production step and reaches every breakpoint",
+          "[session][engine]") {
+  // substep_scale = 0.25 (the accuracy guard's reference) must cut each production substep of a stroke
+  // (glide steps, ramp-in and ramp-out breakpoints) into 4 equal parts, not approach a breakpoint
+  // geometrically as scaling the remaining distance would.
+  ModelSpec ms;
+  ms.resolution = "coarse";
+  const Model m = Model::from_spec(ms);
+  RunSpec rs;
+  rs.threads = 1;
+  const SessionProblems problems(m, rs, 1);
+  Stroking::Options o;
+  o.duration = 10;
+  Protocol protocol;
+  protocol.add(std::make_shared<Stroking>(SkinPatch::of_region(m.mesh, "erector_spinae_right"), o));
+  const Real end = protocol.duration();
+  ProtocolLoads production(problems, protocol, rs.depth_stiffness, {}, 1.0);
+  ProtocolLoads refined(problems, protocol, rs.depth_stiffness, {}, 0.25);
+  std::vector<Real> ends;
+  for (Real t = 0; t < end - 1e-9;) ends.push_back(t += production.max_substep(t));
+  REQUIRE(ends.size() > 3);
+  size_t hit = 0;
+  int substeps = 0;
+  for (Real t = 0; t < end - 1e-9 && substeps < 100000; ++substeps) {
+    const Real h = refined.max_substep(t);
+    REQUIRE(h > 0);
+    t += h;
+    if (hit < ends.size() && std::abs(t - ends[hit]) < 1e-9) ++hit;
+    CHECK((hit == ends.size() || t <= ends[hit] + 1e-9));  // never past a production step's end
+  }
+  CHECK(hit == ends.size());
+  CHECK(substeps == 4 * static_cast<int>(ends.size()));
 }
