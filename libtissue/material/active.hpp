@@ -24,8 +24,9 @@ struct ActiveFibre {
   /// Force-length curve f(lambda) = exp(-((lambda - lambda_opt)/width)^2) [-].
   Real force_length(Real lambda) const;
   /// W_act, S_act, D_act at C for the unit reference fibre f0 and tone a in [0, 1] (allocation-free);
-  /// the energy integral uses 4-point Gauss-Legendre quadrature (relative error below 1e-9 for fibre
-  /// stretches within 30 % of 1). Without want_D the tangent is left zero (residual evaluations).
+  /// the energy integral uses 4-point Gauss-Legendre quadrature (relative error against 20 points, fibre
+  /// stretches 0.7-1.3: 5e-8 at width 0.4, 8e-7 at 0.3; the stress is exact, the energy serves the line
+  /// search). Without want_D the tangent is left zero (residual evaluations).
   IsoResponse response(const Mat3& C, const Vec3& f0, Real tone, bool want_D = true) const;
   /// Throws InputError "<tissue>.active.sigma_max" (>= 0), ".lambda_opt" (> 0), ".width" (> 0).
   void validate(std::string_view tissue) const;

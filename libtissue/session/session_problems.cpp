@@ -5,6 +5,11 @@
 namespace tissue {
 namespace {
 
+/// Energy line search of the session's Newton: one secant step when the full step overshoots the energy's
+/// minimum along it (NewtonOptions::line_search_tolerance). Numerical choice, FEBio's default LSTOL
+/// (docs/engine.md, "Newton settings").
+constexpr Real kSessionLineSearchTolerance = 0.9;
+
 SolidProblem make_solid(const Model& model, int threads) {
   DofMap dofs(model.mesh.n_nodes(), 3);
   dofs.constrain_nodes(model.fixed_nodes());
@@ -65,7 +70,7 @@ CoupledOptions SessionProblems::stepper_options() const {
   q.newton.max_tangent_reuse = run_.tangent_reuse;
   q.newton.keep_factorization = run_.keep_factorization && run_.tangent_reuse > 0;
   q.newton.bfgs = true;
-  q.newton.line_search_tolerance = 0.9;
+  q.newton.line_search_tolerance = kSessionLineSearchTolerance;
   q.force_tolerance = run_.force_tolerance;
   o.extrapolate = run_.extrapolate;
   o.max_thermal_step = run_.dt_thermal;

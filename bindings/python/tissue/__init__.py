@@ -20,8 +20,9 @@ import tempfile
 import time as _time
 from typing import Callable, Optional, Sequence, Union
 
-# libgomp reads its wait policy when it is loaded: passive waiting halves the run time of the element loops
-# on small machines (docs/engine.md, "Threads"); a user's own setting wins.
+# libgomp reads its wait policy when it is loaded: passive waiting keeps idle threads from spinning at the
+# colour barriers when the machine is shared with other jobs (docs/engine.md, "Threads"; on an otherwise
+# idle 2-core machine it changes little); a user's own setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from . import _tissue  # noqa: E402
