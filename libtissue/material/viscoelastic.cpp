@@ -169,7 +169,11 @@ void prony_jump_cycles(const std::vector<PronyTerm>& terms, const PronyState& cy
     // r (1 - r^M) / (1 - r), written with expm1 so that r -> 1 gives M without cancellation.
     const Real x = period / (time_shift_factor * terms[i].tau);
     const Real factor = x < 1e-12 ? cycles : r * (-std::expm1(-cycles * x)) / (-std::expm1(-x));
-    const Voigt6 h_new = state.h[i] + factor * (state.h[i] - cycle_start.h[i]);
+    // Only the branch's own creep is repeated: the part of its change that follows a drift of the elastic
+    // stress over the cycle (g phi1(x) dS0; a load that glides on) belongs to the displacement, which the
+    // jump keeps. Extrapolating it left a prestress that fed the next window's drift (a runaway).
+    const Voigt6 follow = (g * phi1(x)) * (state.S0 - cycle_start.S0);
+    const Voigt6 h_new = state.h[i] + factor * (state.h[i] - cycle_start.h[i] - follow);
     if (g > 0.0)
       state.stored_energy += (branch_quadratic(h_new, shear_modulus, bulk_modulus) -
                               branch_quadratic(state.h[i], shear_modulus, bulk_modulus)) /

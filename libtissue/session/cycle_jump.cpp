@@ -4,6 +4,21 @@
 #include <cmath>
 
 namespace tissue {
+namespace {
+
+/// MacroPlan::creep_cycles of a window whose resolved cycles start at the item's local time `local_time`. The
+/// drift of the tool's centre over one period is the glide speed (zero for kneading circles and for round
+/// trips). A point under a gliding tool is loaded only while the footprint (diameter 2 sqrt(a b)) passes over
+/// it; creeping its history over the whole window would press it for up to 10x longer than it is pressed.
+Real creep_cycles(const Technique& technique, Real local_time, Real period, int jumped) {
+  const ToolCommand a = technique.command(local_time), b = technique.command(local_time + period);
+  const Real drift = (b.pose.centre - a.pose.centre).norm();  // per period [m]
+  if (!a.active || !(drift > 0)) return jumped;
+  const Real diameter = 2 * std::sqrt(a.footprint.a * a.footprint.b);
+  return std::min(static_cast<Real>(jumped), diameter / drift);
+}
+
+}  // namespace
 
 CycleJumper::CycleJumper(const Protocol& protocol, const RunSpec& run) : protocol_(protocol), run_(run) {}
 
@@ -26,6 +41,7 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
       p.resolved = K;
       p.jumped = M;
       p.period = *period;
+      p.creep_cycles = creep_cycles(*st.technique, st.local_time + ((M - 1) / 2) * *period, *period, M);
       p.t1 = t + (K + M) * *period;
       if (boundary - p.t1 < 1e-9) p.t1 = boundary;
       return p;
@@ -47,6 +63,8 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
   const int K = plan.resolved, M = plan.jumped;
   const Real tr = plan.t0 + ((M - 1) / 2) * P;  // first resolved cycle, in the middle of the window
   s.time = tr;                                   // the mechanics skip the jumped cycles before it
+  stepper.interrupt_motion();                    // the last substep's motion and the tool's contact memory
+  loads.interrupt();                             // belong to another time and place
   StepSources before = sources;
   Real stored_before = s.stored_energy;
   SolidHistory cycle_start;
@@ -74,8 +92,9 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
   const Real f = static_cast<Real>(M) / std::max(K - 1, 1);
   sources.extrapolate(before, f);
   sources.work -= f * (s.stored_energy - stored_before);
-  // The slow viscous branches (tau >> P) keep creeping over the jumped cycles.
-  stepper.solid().jump_history(s.history, cycle_start, P, M, &s.temperature);
+  // The slow viscous branches (tau >> P) keep creeping over the jumped cycles (under a gliding tool, only
+  // over the cycles it dwells on a point).
+  stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);
   // Tool loads of the jumped cycles along the tool's own path (position-driven tools: the logged force).
   const Real c0 = tr + (K - 1) * P;
   loads.sample_window(plan.t0, tr, c0, P, sources);

@@ -186,6 +186,11 @@ void ProtocolLoads::accepted(Real t0, Real t1, const VectorX& /*u1*/, StepSource
   if (logging_) force_log_.push_back({t1, cs.force});
 }
 
+void ProtocolLoads::interrupt() {
+  if (rigid_prev_valid_) rigid_.release();
+  rigid_prev_valid_ = false;
+}
+
 void ProtocolLoads::start_force_log() {
   force_log_.clear();
   logged_rigid_friction_ = logged_footprint_friction_ = 0;

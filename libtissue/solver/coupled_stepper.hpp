@@ -158,6 +158,13 @@ class CoupledStepper {
   bool at_rest() const { return at_rest_; }
   /// Marks the tissue as not at rest (the next unloaded substep is solved), e.g. after outside changes.
   void unsettle() { at_rest_ = false; }
+  /// Forgets the last substep's motion (the predictor's start) and unsettles the tissue: the next substep
+  /// starts from a state whose time jumped (cycle jumping), not from the substep before it.
+  void interrupt_motion() {
+    du_last_.resize(0);
+    h_last_ = 0;
+    at_rest_ = false;
+  }
 
   /// Reference volume of each cell [m^3].
   const VectorX& cell_volume() const { return volume_; }

@@ -7,6 +7,7 @@
 #include "libtissue/io/memory_sink.hpp"
 #include "libtissue/mesh/box_mesh.hpp"
 #include "libtissue/session/model.hpp"
+#include "libtissue/session/cycle_jump.hpp"
 #include "libtissue/session/protocol_loads.hpp"
 #include "libtissue/technique/techniques.hpp"
 #include "libtissue/session/session_file.hpp"
@@ -620,4 +621,42 @@ TEST_CASE("A refined substep schedule splits every production step and reaches e
   }
   CHECK(hit == ends.size());
   CHECK(substeps == 4 * static_cast<int>(ends.size()));
+}
+
+TEST_CASE("A cycle-jump window creeps the history only over the cycles a gliding tool dwells on a point",
+          "[session][engine][cycle]") {
+  // A point under a gun gliding at v is pressed for the time its footprint (diameter d) takes to pass, d / v;
+  // creeping its slow branches over the whole 10 s window would press it 10x longer.
+  RunSpec rs;
+  rs.cycle_averaging = true;
+  rs.resolved_cycles = 2;
+  rs.cycle_window = 10.0;
+  const Path line({Vec3(0, 0, 0), Vec3(0, 0.3, 0)});
+  auto window = [&](Real glide) {
+    MassageGun::Options g;
+    g.frequency = 30;
+    g.glide_speed = glide;
+    g.duration = 60;
+    Protocol protocol;
+    protocol.add(std::make_shared<MassageGun>(line, g));
+    return CycleJumper(protocol, rs).plan(0.0, protocol.duration());
+  };
+  const MacroPlan gliding = window(0.025), still = window(0.0);
+  REQUIRE(gliding.jump);
+  CHECK(gliding.jumped == 298);
+  const Real d = 2 * Footprint::gun_ball().a;           // 25 mm ball
+  CHECK(gliding.creep_cycles == Approx(d / (0.025 / 30.0)));  // 30 cycles: 1 s under the head
+  REQUIRE(still.jump);
+  CHECK(still.creep_cycles == Approx(298));  // a head that stays: the whole window
+
+  // A stroke's period is a round trip over the whole path: every point is passed once per period.
+  Stroking::Options so;
+  so.duration = 120;
+  Protocol strokes;
+  strokes.add(std::make_shared<Stroking>(line, so));
+  RunSpec glide = rs;
+  glide.glide_window = 60;
+  const MacroPlan stroke = CycleJumper(strokes, glide).plan(0.0, strokes.duration());
+  REQUIRE(stroke.jump);
+  CHECK(stroke.creep_cycles == Approx(stroke.jumped).epsilon(1e-6));
 }
