@@ -6,7 +6,7 @@
 // Runs the session (default data/sessions/default.toml) with every item's duration (and hold, rest and
 // follow-up, and the cycle-jump windows, so that each item keeps its windows) scaled by F (default 0.1) twice
 // on the same model: with the production [run] settings of the file, and with reference settings (every cycle resolved, exact Newton with a fresh tangent per iteration,
-// tolerances 100x tighter, mechanical step limits and the heat step x F_ref (default 0.25), every substep
+// tolerances 10-100x tighter, mechanical step limits and the heat step x F_ref (default 0.25), every substep
 // solved). It prints per muscle the changes (after the last technique minus before) of temperature, tone and
 // shear modulus and the peak hydrostatic pressure of both runs, their differences relative to the largest
 // reference change of the quantity over the muscles, and whether each is within 5 %. Exit code 0 when all are,
@@ -57,7 +57,9 @@ void reference_settings(RunSpec& r, Real substeps) {
   r.keep_factorization = false;
   r.extrapolate = false;
   r.newton_tolerance = 1e-8;
-  r.force_tolerance = 1e-6;
+  // 10x tighter than production: at 100x a gun substep stalls at the round-off floor of the penalty contact
+  // (|r| 1.4e-4 N against a target of 9.4e-5 N on a 94-N head force, x 0.05 default session).
+  r.force_tolerance = 1e-5;
   r.substep_scale = substeps;
   r.dt_thermal *= substeps;
   r.dt_quiet = r.dt_thermal;
