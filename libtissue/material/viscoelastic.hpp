@@ -121,8 +121,9 @@ ViscoResponse peer_prony_update(const PeerPronySeries& series, const PronyState&
 /// (h_end - h_start) r (1 - r^cycles) / (1 - r): `cycles` times the last change for slow branches, nothing
 /// for branches already settled. The part of the change that follows a drift of the elastic stress over the
 /// cycle, g_i phi1(P / (a_T tau_i)) (S0_end - S0_start) (zero under periodic loading), is not repeated: the
-/// displacement that caused it is not advanced either. The stored energy follows the new branch stresses (metric as in the
-/// update: shear_modulus, bulk_modulus [Pa]); C and S0 are kept (the jump ends at the same phase).
+/// displacement that caused it is not advanced either. The stored energy follows the new branch stresses
+/// (metric as in the update: shear_modulus, bulk_modulus [Pa]); C and S0 are kept (the jump ends at the same
+/// phase).
 void prony_jump_cycles(const std::vector<PronyTerm>& terms, const PronyState& cycle_start, Real period,
                        Real cycles, Real time_shift_factor, Real shear_modulus, Real bulk_modulus,
                        PronyState& state);

@@ -41,7 +41,9 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
       p.resolved = K;
       p.jumped = M;
       p.period = *period;
-      p.creep_cycles = creep_cycles(*st.technique, st.local_time + ((M - 1) / 2) * *period, *period, M);
+      const Real offset = ((M - 1) / 2) * *period;
+      p.resolved_start = t + offset;
+      p.creep_cycles = creep_cycles(*st.technique, st.local_time + offset, *period, M);
       p.t1 = t + (K + M) * *period;
       if (boundary - p.t1 < 1e-9) p.t1 = boundary;
       return p;
@@ -61,10 +63,10 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
                       StepSources& sources, MechanicsStats& stats, StepFailure& failure) const {
   const Real P = plan.period;
   const int K = plan.resolved, M = plan.jumped;
-  const Real tr = plan.t0 + ((M - 1) / 2) * P;  // first resolved cycle, in the middle of the window
-  s.time = tr;                                   // the mechanics skip the jumped cycles before it
-  stepper.interrupt_motion();                    // the last substep's motion and the tool's contact memory
-  loads.interrupt();                             // belong to another time and place
+  const Real tr = plan.resolved_start;
+  s.time = tr;                 // the mechanics skip the jumped cycles before it; the last substep's motion
+  stepper.interrupt_motion();  // and the tool's contact memory belong to another time and place
+  loads.interrupt();
   StepSources before = sources;
   Real stored_before = s.stored_energy;
   SolidHistory cycle_start;
@@ -85,13 +87,8 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
     if (!resolve(tr + K * P)) return false;
   }
   loads.stop_force_log();
-  // The settled cycles repeated: viscous heat and work of the jumped cycles. A jumped cycle returns the
-  // tissue to the state it started from, so its work is the resolved cycles' work less what they stored
-  // (with one resolved cycle from rest, the energy stored by loading would otherwise be counted again
-  // in every jumped cycle: +52 % imbalance in 30 s of strokes).
-  const Real f = static_cast<Real>(M) / std::max(K - 1, 1);
-  sources.extrapolate(before, f);
-  sources.work -= f * (s.stored_energy - stored_before);
+  // The settled cycles repeated: viscous heat and work of the jumped cycles.
+  sources.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1), s.stored_energy - stored_before);
   // The slow viscous branches (tau >> P) keep creeping over the jumped cycles (under a gliding tool, only
   // over the cycles it dwells on a point).
   stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);

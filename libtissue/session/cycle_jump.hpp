@@ -19,6 +19,9 @@ struct MacroPlan {
   int resolved = 0;  ///< K: cycles resolved (jump)
   int jumped = 0;    ///< M: cycles advanced without mechanics (jump)
   Real period = 0;   ///< cycle period [s] (jump)
+  /// Start of the first resolved cycle (jump), t0 + floor((M - 1) / 2) P: in the middle of the window
+  /// (midpoint sampling of a gliding tool) [s].
+  Real resolved_start = 0;
   /// Cycles over which the slow viscous history creeps (jump): `jumped` for a tool that stays in place (or
   /// passes every point once per period, as a stroke); for a fast cycle on a tool that glides on (a gliding
   /// gun), only the cycles its footprint dwells on a point, diameter / glide speed / period.

@@ -84,8 +84,7 @@ void ProtocolLoads::loads(Real t0, Real t1, const VectorX& /*u0*/, SubstepLoads&
     out.loaded = true;
     return;
   }
-  if (rigid_prev_valid_) rigid_.release();
-  rigid_prev_valid_ = false;
+  interrupt();  // no rigid head now: a later one starts without this one's friction
   f_ext_.setZero(problems_.solid().dofs().n_dofs());
   end_pressure_.clear();
   if (command_.active) {

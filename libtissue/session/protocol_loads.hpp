@@ -47,8 +47,8 @@ class ProtocolLoads final : public LoadProvider {
   void loads(Real t0, Real t1, const VectorX& u0, SubstepLoads& out) override;
   /// Samples the tool over [t0, t1] into the sources (rigid tools: the solved contact pressure).
   void accepted(Real t0, Real t1, const VectorX& u1, StepSources& sources) override;
-  /// The time jumps (cycle jumping): a rigid head starts without the friction and pressure of the last
-  /// accepted substep, which were at another place on the path.
+  /// Forgets the rigid head's friction and pressure of the last accepted substep (the time jumps in cycle
+  /// jumping, or no rigid head is active): the next head contact starts without them.
   void interrupt();
 
   /// Cycle jumping: log the tool force of the substeps from now on (time, force), replacing the last log.

@@ -36,9 +36,9 @@ void StepSources::reset(Index cells, Index points) {
   friction_heat = work = force_last = force_max = 0;
 }
 
-void StepSources::extrapolate(const StepSources& before, Real f) {
+void StepSources::extrapolate(const StepSources& before, Real f, Real stored) {
   dissipation += f * (dissipation - before.dissipation);
-  work += f * (work - before.work);
+  work += f * (work - before.work - stored);
 }
 
 FunctionLoads::FunctionLoads(LoadFunction load, Real max_substep) : load_(std::move(load)), h_(max_substep) {

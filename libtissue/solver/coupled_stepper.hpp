@@ -161,9 +161,9 @@ class CoupledStepper {
   /// Forgets the last substep's motion (the predictor's start) and unsettles the tissue: the next substep
   /// starts from a state whose time jumped (cycle jumping), not from the substep before it.
   void interrupt_motion() {
+    unsettle();
     du_last_.resize(0);
     h_last_ = 0;
-    at_rest_ = false;
   }
 
   /// Reference volume of each cell [m^3].

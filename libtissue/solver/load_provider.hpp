@@ -28,8 +28,11 @@ struct StepSources {
   /// Zeroes everything for `cells` cells and `points` skin points.
   void reset(Index cells, Index points);
   /// Adds f times the mechanical energies (viscous heat, work) accumulated since `before` (cycle jumping:
-  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead.
-  void extrapolate(const StepSources& before, Real f);
+  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A repeated cycle
+  /// returns the tissue to the state it started from, so its work is the resolved work less `stored` [J],
+  /// the stored energy gained since `before` (else the energy stored by loading from rest would be counted
+  /// again in every jumped cycle: +52 % imbalance in 30 s of strokes).
+  void extrapolate(const StepSources& before, Real f, Real stored = 0);
 };
 
 /// The mechanical loads at the end of one substep.

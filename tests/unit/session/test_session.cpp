@@ -660,3 +660,23 @@ TEST_CASE("A cycle-jump window creeps the history only over the cycles a gliding
   REQUIRE(stroke.jump);
   CHECK(stroke.creep_cycles == Approx(stroke.jumped).epsilon(1e-6));
 }
+
+TEST_CASE("Repeated cycles add their viscous heat and their work less the energy they stored",
+          "[session][engine][cycle]") {
+  // A jumped cycle returns the tissue to where it started: the energy the resolved cycle stored (e.g. the
+  // first loading from rest) is work done once, not once per jumped cycle.
+  StepSources s;
+  s.reset(2, 1);
+  s.dissipation << 1.0, 2.0;
+  s.work = 3.0;
+  const StepSources before = s;
+  s.dissipation << 2.0, 4.0;  // the resolved cycle: 1 + 2 J of heat, 2 J of work, of which 0.5 J stored
+  s.work = 5.0;
+  StepSources plain = s;
+  s.extrapolate(before, 3.0, 0.5);
+  CHECK(s.dissipation[0] == Approx(2.0 + 3 * 1.0));
+  CHECK(s.dissipation[1] == Approx(4.0 + 3 * 2.0));
+  CHECK(s.work == Approx(5.0 + 3 * (2.0 - 0.5)));
+  plain.extrapolate(before, 3.0);  // nothing stored: the whole work repeated
+  CHECK(plain.work == Approx(5.0 + 3 * 2.0));
+}
