@@ -97,11 +97,23 @@ QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptio
 
 NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
                                             std::span<SolidForm* const> forms, SolidStepState& step,
-                                            VectorX* internal_force, bool exact, int max_iterations) {
+                                            VectorX* internal_force, bool exact, int max_iterations,
+                                            const VectorX* other_start) {
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
   StaticEquilibrium problem(solid_, load, &inputs, forms, &step, internal_force);
   VectorX x;
   solid_.dofs().gather(u, x);
+  if (other_start && other_start->size() == u.size()) {
+    // The candidate start with the smaller residual (an inadmissible one counts as infinitely bad).
+    VectorX y, r;
+    solid_.dofs().gather(*other_start, y);
+    auto residual_norm = [&](const VectorX& z) {
+      const NewtonEvaluation e = problem.evaluate(z, &r, nullptr, nullptr);
+      const Real n = e.admissible ? r.norm() : std::numeric_limits<Real>::infinity();
+      return std::isfinite(n) ? n : std::numeric_limits<Real>::infinity();
+    };
+    if (residual_norm(y) < residual_norm(x)) x.swap(y);
+  }
   const NewtonOptions kept = newton_.options();
   if (exact || max_iterations > 0) {
     NewtonOptions o = kept;

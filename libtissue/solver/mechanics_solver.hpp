@@ -97,10 +97,13 @@ class QuasiStaticSolver {
   /// the equilibrium, `step` its end-of-step state and *internal_force (if given) its internal forces, which
   /// at equilibrium are the forces of all loads, tools and supports on the tissue; on failure u is the last
   /// iterate. Never throws for non-convergence (the summary says why). With `exact`, the kept factorisation
-  /// is dropped and every iteration refactorises (up to `max_iterations`, 0: the options' value).
+  /// is dropped and every iteration refactorises (up to `max_iterations`, 0: the options' value). With
+  /// `other_start` (all dofs), Newton starts from whichever of u and *other_start has the smaller residual
+  /// (one extra force-only element pass), so a predictor can never start worse than the fallback.
   NewtonSummary solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
                            std::span<SolidForm* const> forms, SolidStepState& step,
-                           VectorX* internal_force = nullptr, bool exact = false, int max_iterations = 0);
+                           VectorX* internal_force = nullptr, bool exact = false, int max_iterations = 0,
+                           const VectorX* other_start = nullptr);
   /// Follows a load path from t0 to t1 in `steps` equal steps (u updated in place), halving a step whose
   /// Newton solve fails (up to max_cuts times in a row) and growing back after successes. `inputs` gives
   /// temperature and tone (its dt and history are set per step); `history` (needed by viscous laws) is the

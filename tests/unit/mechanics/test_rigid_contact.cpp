@@ -186,6 +186,52 @@ TEST_CASE("Rigid contact: the head is in axial equilibrium and the stall force c
   CHECK(contact.state().head_depth < 0.002 - 1e-4);
 }
 
+TEST_CASE("A quasi-static step starts from the better of a predictor and a fallback start",
+          "[mechanics][contact][predictor]") {
+  // The session's predictor extrapolates the last substep's motion; for a tool that moves by about its own
+  // size per substep that guess is far worse than the committed state. solve_step(..., other_start) must
+  // start Newton from whichever guess has the smaller residual, in either order, and reach the same state.
+  QuarterBlock b(4, 0.02, 0.01, 1.0);
+  RigidContactOptions opt;
+  opt.penalty = 1e8;
+  opt.smoothing = 2e-4;
+  RigidToolContact contact(b.mesh, b.dofs, b.solid->assembly_map(), *b.skin, opt);
+  QuasiStaticSolver qs(*b.solid);
+  SolidInputs in;
+  SolidStepState step;
+  SolidForm* forms[] = {&contact};
+  VectorX good = VectorX::Zero(3 * b.mesh.n_nodes());
+  for (int k = 1; k <= 4; ++k) {
+    contact.set_tool(ball(0.002 * k / 4));
+    REQUIRE(qs.solve_step(good, MechanicalLoad{}, in, forms, step).converged);
+  }
+  const Real force = contact.state().force;
+  // A poor guess: every free node of the equilibrium moved 1 mm sideways and 0.5 mm down.
+  VectorX x;
+  b.dofs.gather(good, x);
+  for (Index i = 0; i < x.size(); ++i) x[i] += (i % 3 == 2) ? -5e-4 : 1e-3;
+  VectorX poor = good;
+  b.dofs.scatter(x, poor);
+  for (const bool poor_first : {true, false}) {
+    INFO((poor_first ? "predictor poor, fallback good" : "predictor good, fallback poor"));
+    qs.invalidate_factorization();
+    VectorX u = poor_first ? poor : good;
+    const VectorX other = poor_first ? good : poor;
+    const NewtonSummary s = qs.solve_step(u, MechanicalLoad{}, in, forms, step, nullptr, false, 0, &other);
+    INFO(s.brief());
+    REQUIRE(s.converged);
+    CHECK(s.iterations <= 1);  // started at the equilibrium, not 3 mm away from it
+    CHECK((u - good).lpNorm<Eigen::Infinity>() < 1e-6);
+    CHECK(contact.state().force == Approx(force).epsilon(1e-6));
+  }
+  // Without the fallback the poor guess fails (its tangent is indefinite) or costs iterations.
+  qs.invalidate_factorization();
+  VectorX u = poor;
+  const NewtonSummary s = qs.solve_step(u, MechanicalLoad{}, in, forms, step);
+  INFO(s.brief());
+  CHECK((!s.converged || s.iterations >= 3));
+}
+
 TEST_CASE("Rigid contact: a ball pressed into a thick block follows Hertz's law and converges with the mesh",
           "[mechanics][contact][hertz]") {
   // Hertz: F = 4/3 E* sqrt(R) d^1.5 on a half-space, E* = E / (1 - nu^2); a quarter model carries F / 4.
