@@ -170,10 +170,11 @@ void bind_core(py::module_& m) {
              if (!log.is_none()) c.log = PyLog{hold(std::move(log))};
              return c;
            }),
-           py::arg("threads") = 1, py::arg("progress") = py::none(), py::arg("log") = py::none(),
-           "threads: element-loop threads (Simulation treats < 1 as 'from the session, else all cores');\n"
+           py::arg("threads") = 0, py::arg("progress") = py::none(), py::arg("log") = py::none(),
+           "threads: element-loop threads (0: the callee chooses; a Simulation takes the session's [run] "
+           "threads, else all cores);\n"
            "progress: callable(fraction: float, status: str) or None; log: callable(LogLevel, str) or None.")
-      .def_readwrite("threads", &RunContext::threads, "Number of threads for element loops.")
+      .def_readwrite("threads", &RunContext::threads, "Element-loop threads (0: the callee chooses).")
       .def_property(
           "progress", [](const RunContext& c) { return callable_of<PyProgress>(c.progress); },
           [](RunContext& c, py::object fn) {
@@ -190,7 +191,7 @@ void bind_core(py::module_& m) {
           "Log callback callable(level: LogLevel, text: str), or None.")
       .def("report", &RunContext::report, py::arg("fraction"), py::arg("status"),
            "Calls the progress callback if one is set.")
-      .def("validate", &RunContext::validate, "Raises if threads < 1.");
+      .def("validate", &RunContext::validate, "Raises if threads < 0.");
 
   m.def("hardware_threads", &hardware_threads, "Number of hardware threads OpenMP would use (1 without OpenMP).");
 }

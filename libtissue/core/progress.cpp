@@ -7,7 +7,8 @@
 namespace tissue {
 
 void RunContext::validate() const {
-  if (threads < 1) throw InputError("threads", "must be at least 1, got " + std::to_string(threads));
+  if (threads < 0)
+    throw InputError("threads", "must be 0 (the callee chooses) or positive, got " + std::to_string(threads));
 }
 
 }  // namespace tissue

@@ -12,8 +12,9 @@ enum class LogLevel { debug, info, warning, error };
 
 /// Everything a long computation needs from its caller; passed by reference, never global.
 struct RunContext {
-  /// Number of threads for element loops (>= 1).
-  int threads = 1;
+  /// Number of threads for element loops; 0 lets the callee choose (a Simulation: the session's [run]
+  /// threads, else all cores).
+  int threads = 0;
   /// Called with the fraction done in [0, 1] and a short status line; may be empty.
   std::function<void(double fraction, std::string_view status)> progress;
   /// Called with log messages; empty means silent.
@@ -31,7 +32,7 @@ struct RunContext {
   }
   /// True when the caller asked to stop.
   bool cancelled() const { return cancel != nullptr && cancel->load(); }
-  /// Throws std::invalid_argument naming `threads` if it is below 1.
+  /// Throws InputError naming `threads` if it is negative.
   void validate() const;
 };
 

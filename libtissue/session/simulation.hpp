@@ -114,7 +114,8 @@ using StepObserver = std::function<void(const SessionStep& step, std::vector<Ser
 class Simulation {
  public:
   /// Borrows the model (it must outlive the simulation); validates the session against it and builds
-  /// the protocol (InputError "file:line:col: technique[i].field: ..." for unknown muscles etc.).
+  /// the protocol (InputError "file:line:col: technique[i].field: ..." for unknown muscles etc.). With
+  /// ctx.threads 0 (the default) the run uses the session's [run] threads, else all cores.
   Simulation(const Model& model, SessionSpec session, RunContext ctx = {});
   /// Runs the protocol (techniques, rests, follow-up), writing mesh, fields, series and events to
   /// `sink`; returns the summary.

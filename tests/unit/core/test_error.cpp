@@ -14,10 +14,12 @@ TEST_CASE("InputError names file, line, column and field", "[core]") {
   CHECK(std::string(plain.what()) == "threads: must be at least 1");
 }
 
-TEST_CASE("RunContext rejects a thread count below one", "[core]") {
+TEST_CASE("RunContext lets the callee choose the threads by default and rejects a negative count", "[core]") {
   RunContext ctx;
-  ctx.threads = 0;
-  CHECK_THROWS_WITH(ctx.validate(), Catch::Contains("threads") && Catch::Contains("at least 1"));
+  CHECK(ctx.threads == 0);
+  CHECK_NOTHROW(ctx.validate());
+  ctx.threads = -1;
+  CHECK_THROWS_WITH(ctx.validate(), Catch::Contains("threads") && Catch::Contains("0 (the callee chooses)"));
 }
 
 TEST_CASE("parallel_for visits every index exactly once", "[core]") {
