@@ -135,7 +135,7 @@ void NewtonSolver::solve_linear(const VectorX& b, VectorX& x, NewtonSummary& s) 
   if (lr_v_.cols() > 0) x -= lr_z_ * lr_cap_.solve(lr_v_.transpose() * x);
 }
 
-NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
+NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real reference_residual) {
   const Index n = problem.n_equations();
   if (x.size() != n)
     throw InputError(
@@ -178,7 +178,8 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x) {
     return finish(false, rnorm, ev.admissible ? "the first residual is not finite" : "the start is inadmissible");
   s.initial_residual = s.final_residual = rnorm;
   s.residual_history.push_back(rnorm);
-  const Real rel_target = std::max(options_.abs_tolerance, options_.rel_tolerance * rnorm);
+  const Real rel_target =
+      std::max(options_.abs_tolerance, options_.rel_tolerance * std::max(rnorm, reference_residual));
   auto target = [&](const NewtonEvaluation& e) {
     return std::max(rel_target, options_.load_tolerance * e.load_scale);
   };

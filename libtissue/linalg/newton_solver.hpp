@@ -89,8 +89,10 @@ class NewtonSolver {
 
   /// Iterates from x (updated in place; on failure x is the last accepted iterate). Never throws for
   /// non-convergence: returns converged = false with a reason (the caller cuts the step). Throws
-  /// InputError if x has the wrong size.
-  NewtonSummary solve(NewtonProblem& problem, VectorX& x);
+  /// InputError if x has the wrong size. The relative tolerance applies to max(|r(x)|, reference_residual):
+  /// a caller that chose x among several start guesses passes the residual of the guess it would otherwise
+  /// have used, so that a better start does not tighten the convergence test.
+  NewtonSummary solve(NewtonProblem& problem, VectorX& x, Real reference_residual = 0);
 
   /// Forgets the kept factorisation (the next solve starts with a fresh tangent).
   void invalidate() { factor_valid_ = false; }

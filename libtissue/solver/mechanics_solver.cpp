@@ -103,6 +103,7 @@ NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& lo
   StaticEquilibrium problem(solid_, load, &inputs, forms, &step, internal_force);
   VectorX x;
   solid_.dofs().gather(u, x);
+  Real reference_residual = 0;  // the relative tolerance stays that of the start u (Newton's reference)
   if (other_start && other_start->size() == u.size()) {
     // The candidate start with the smaller residual (an inadmissible one counts as infinitely bad).
     VectorX y, r;
@@ -112,7 +113,11 @@ NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& lo
       const Real n = e.admissible ? r.norm() : std::numeric_limits<Real>::infinity();
       return std::isfinite(n) ? n : std::numeric_limits<Real>::infinity();
     };
-    if (residual_norm(y) < residual_norm(x)) x.swap(y);
+    const Real r_u = residual_norm(x), r_other = residual_norm(y);
+    if (r_other < r_u) {
+      x.swap(y);
+      if (std::isfinite(r_u)) reference_residual = r_u;
+    }
   }
   const NewtonOptions kept = newton_.options();
   if (exact || max_iterations > 0) {
@@ -127,7 +132,7 @@ NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& lo
   }
   NewtonSummary s;
   try {
-    s = newton_.solve(problem, x);
+    s = newton_.solve(problem, x, reference_residual);
   } catch (const NumericalError& e) {
     s.converged = false;
     s.reason = e.what();
