@@ -1,0 +1,100 @@
+// The main job, whole: the default session (data/sessions/default.toml, every item, 30 minutes simulated) on
+// the coarse lumbar-hip model, through the engine users run (Simulation::run, as `tissue run` and Python).
+// It asserts completion, that the rigid gun heads never yield at their stall force, the session's energy
+// budget, and the direction of every output of the mission's chain. Takes about 6 minutes on 2 cores.
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "libtissue/io/memory_sink.hpp"
+#include "libtissue/session/model.hpp"
+#include "libtissue/session/session_file.hpp"
+#include "libtissue/session/simulation.hpp"
+
+using namespace tissue;
+
+namespace {
+
+/// The span of the n-th (0-based) profile item called `name`.
+const ItemProfile& item(const RunSummary& r, const std::string& name, int n) {
+  for (const ItemProfile& p : r.profile)
+    if (p.name == name && n-- == 0) return p;
+  FAIL("no item " << name);
+  throw;
+}
+
+/// The value of a series at the row nearest to time t.
+double at(const MemorySink& sink, const std::string& group, const std::string& name, double t) {
+  const auto& time = sink.series_time();
+  const auto& v = sink.series(group, name);
+  REQUIRE(v.size() == time.size());
+  size_t best = 0;
+  for (size_t i = 0; i < time.size(); ++i)
+    if (std::abs(time[i] - t) < std::abs(time[best] - t)) best = i;
+  return v[best];
+}
+
+const MuscleReport& muscle(const RunSummary& r, const std::string& name) {
+  for (const MuscleReport& m : r.muscles)
+    if (m.region == name) return m;
+  FAIL("no muscle " << name);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("The default session runs end to end on the coarse model with no yields and a closing budget and "
+          "every output moving the right way",
+          "[verification][main-job]") {
+  const SessionSpec spec = read_session_file(TISSUE_SOURCE_DIR "/data/sessions/default.toml");
+  const Model model = Model::from_spec(spec.model);
+  MemorySink sink;
+  Simulation sim(model, spec);
+  const RunSummary r = sim.run(sink);  // throws NumericalError (naming time, item, tool, region) on failure
+
+  // Completion: every item and the 10-minute follow-up.
+  CHECK(r.simulated_time == Approx(1800.0));
+  // The gun heads are rigid bodies in contact and never sit at their stall force.
+  CHECK(r.rigid_tool_steps > 0);
+  CHECK(r.stalled_steps == 0);
+  // Energy: the tools' work = change of stored energy + viscous dissipation. Measured -11 % (2026-12-04); the
+  // issue's 5 % is not met yet: the gliding tools' substeps (a footprint width each) under-resolve both the
+  // work and the dissipation (benchmarks/RESULTS.md). This bound guards against regressions such as the
+  // cycle-jump runaway that once dissipated 2,366 J in 180 s of kneading.
+  INFO("work " << r.energy.work << " J, stored " << r.energy.stored_change << " J, dissipated "
+               << r.energy.dissipated << " J");
+  CHECK(r.energy.work > 1.0);
+  CHECK(std::abs(r.energy.mechanical_imbalance()) < 0.15);
+  CHECK(r.energy.dissipated == Approx(r.dissipated_heat));
+
+  // Temperature: friction and kneading warm the skin, the gliding hot stones warm it by more than a kelvin,
+  // and it cools back in the recovery.
+  const double knead_end = item(r, "kneading", 1).t1;
+  const ItemProfile& stone0 = item(r, "hot_stone", 0);
+  const ItemProfile& stone1 = item(r, "hot_stone", 1);
+  const ItemProfile& follow = item(r, "follow_up", 0);
+  const double T0 = at(sink, "skin", "temperature_mean", 0.0);
+  CHECK(at(sink, "skin", "temperature_mean", knead_end) > T0 + 0.01);
+  const double T_stones = at(sink, "skin", "temperature_mean", stone1.t1);
+  CHECK(T_stones > at(sink, "skin", "temperature_mean", stone0.t0) + 0.8);
+  CHECK(at(sink, "skin", "temperature_max", stone1.t1) > 43.0 + 273.15);  // a 50 degC stone on the skin
+  CHECK(at(sink, "skin", "temperature_mean", follow.t1) < at(sink, "skin", "temperature_mean", follow.t0) - 0.3);
+
+  // Tone: pressure and strokes lower the tone of every treated muscle; it recovers (partly) in the follow-up.
+  for (const char* name : {"erector_spinae_left", "erector_spinae_right", "gluteus_medius_left",
+                           "gluteus_medius_right"}) {
+    INFO(name);
+    const MuscleReport& m = muscle(r, name);
+    CHECK(m.after_session.tone < m.before.tone - 0.004);
+    CHECK(m.end.tone > m.after_session.tone);
+    CHECK(m.end.tone < m.before.tone);
+  }
+  // Kneading lowers the erector spinae's tone below what the strokes did; it rises again in the rest after it.
+  const double tone_strokes = at(sink, "erector_spinae_right", "tone", item(r, "stroking", 0).t1);
+  const double tone_knead = at(sink, "erector_spinae_right", "tone", item(r, "kneading", 0).t1);
+  CHECK(tone_strokes < 0.2);
+  CHECK(tone_knead < tone_strokes);
+  CHECK(at(sink, "erector_spinae_right", "tone", item(r, "rest", 0).t1) >
+        at(sink, "erector_spinae_right", "tone", item(r, "kneading", 1).t1));
+}
