@@ -441,6 +441,8 @@ void bind_technique(py::module_& m) {
       .def_readonly("default_value", &TechniqueKeyInfo::default_value,
                     "Default as written in a file, e.g. '30 N'.")
       .def_readonly("doc", &TechniqueKeyInfo::doc, "One-line meaning.")
+      .def_readonly("range", &TechniqueKeyInfo::range,
+                    "Plausible range the parser enforces, e.g. '0 N .. 300 N' ('' if none).")
       .def("__repr__", [](const TechniqueKeyInfo& k) {
         return "TechniqueKeyInfo('" + k.key + "', " + k.kind + ", default " + k.default_value + ")";
       });

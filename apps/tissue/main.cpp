@@ -151,6 +151,9 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
   SessionSpec spec = read_session_file(session_path);
   if (!resolution.empty()) spec.model.resolution = resolution;
   if (threads > 0) spec.run.threads = threads;
+  if (std::error_code ec; !overwrite && std::filesystem::exists(out, ec))  // before minutes of model building
+    throw InputError(SourceLocation{out, 0, 0}, "",
+                     "results file already exists; pass --overwrite to replace it, or choose another -o");
   std::fprintf(stderr, "building model (%s)...\n",
                spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str());
   const Model model = Model::from_spec(spec.model);
@@ -204,9 +207,10 @@ int cmd_techniques() {
   for (const auto& t : technique_catalogue()) {
     std::printf("\n%s  %s\n", t.name.c_str(), t.summary.c_str());
     for (const auto& k : t.keys)
-      std::printf("  %-16s %-12s %-14s %s\n", k.key.c_str(), k.kind.c_str(), k.default_value.c_str(),
-                  k.doc.c_str());
+      std::printf("  %-16s %-12s %-14s %s%s\n", k.key.c_str(), k.kind.c_str(), k.default_value.c_str(),
+                  k.doc.c_str(), k.range.empty() ? "" : (" [" + k.range + "]").c_str());
   }
+  std::printf("\nValues outside the [plausible range] of a key are rejected.\n");
   std::printf("\n[session] follow_up = \"10 min\"  recovery time after the last item (default 0 s)\n");
   return 0;
 }
@@ -216,6 +220,8 @@ int cmd_check(const std::string& path, const std::string& resolution) {
   if (!resolution.empty()) spec.model.resolution = resolution;
   const Model model = Model::from_spec(spec.model);
   Simulation sim(model, spec);
+  if (spec.items().empty())
+    std::fprintf(stderr, "%s: warning: the session has no techniques or rests, only the follow-up\n", path.c_str());
   std::printf("%s: OK (%zu items, %.0f s including the follow-up; model %s with %ld cells)\n", path.c_str(),
               spec.items().size(), sim.protocol().duration(),
               spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str(),

@@ -180,6 +180,7 @@ Quantity parse(std::string_view text, std::string_view field) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{})
     throw InputError(std::string(field), "malformed number in '" + whole + "'; expected e.g. \"30 N\"");
+  if (!std::isfinite(value)) throw InputError(std::string(field), "not a finite number: '" + whole + "'");
   std::string_view rest = text.substr(static_cast<size_t>(ptr - text.data()));
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   if (rest.empty()) return {value, dimensionless};

@@ -126,8 +126,8 @@ H5File H5File::create(const std::filesystem::path& path, OpenMode mode) {
   std::error_code ec;
   if (mode == OpenMode::create_new && std::filesystem::exists(path, ec))
     throw InputError(SourceLocation{path.string(), 0, 0}, "",
-                     "results file already exists; refusing to overwrite it (use OpenMode::overwrite "
-                     "to replace it)");
+                     "results file already exists; refusing to overwrite it (replace it with "
+                     "`tissue run --overwrite`, overwrite=True in Python, OpenMode::overwrite in C++)");
   H5Id fapl = fapl_without_locking();
   const unsigned flags = mode == OpenMode::create_new ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
   H5Id file(H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get()));

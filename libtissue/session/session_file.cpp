@@ -67,6 +67,7 @@ struct Ctx {
       }
     }
     if (n->is_number()) {
+      if (!std::isfinite(*n->value<double>())) fail(n, field, "not a finite number");
       if (dim == units::dimensionless) return *n->value<double>();
       fail(n, field,
            "needs a unit: write it as a string such as \"" + std::to_string(*n->value<double>()) + " " +
@@ -111,6 +112,30 @@ std::string show(Real v, const Shown& s) {
   return o.str();
 }
 
+/// Plausible range of one kind of technique quantity (SI): the parser rejects a value outside it, naming the
+/// range, and `tissue techniques` lists it. Wide on purpose: it catches typos and unit slips ("1e9 N",
+/// "30 m/s"), not unusual but possible sessions.
+struct Plausible {
+  const char* kind;  ///< the Keys kind it applies to
+  Real lo, hi;       ///< bounds [SI]
+  Shown shown;       ///< how the bounds are written
+  const char* what;  ///< what the bound stands for
+};
+constexpr Plausible kPlausible[] = {
+    {"force", 0, 300, {"N"}, "a therapist's push or a massage gun's stall force"},
+    {"speed", 0, 0.5, {"cm/s", 0.01}, "a hand or tool gliding over the skin"},
+    {"frequency", 0, 200, {"Hz"}, "manual and device techniques"},
+    {"time", 0, 4 * 3600, {"s"}, "one session item"},
+    {"length", -0.5, 0.5, {"cm", 0.01}, "a distance on the back and hips"},
+    {"temperature", kCelsius, kCelsius + 70, {"degC", 1.0, kCelsius}, "ice packs to hot stones"},
+    {"conductance", 0, 1e5, {"W/(m^2 K)"}, "tool-skin thermal contact"},
+};
+const Plausible* plausible(std::string_view kind) {
+  for (const Plausible& p : kPlausible)
+    if (kind == p.kind) return &p;
+  return nullptr;
+}
+
 /// The keys of one Options type: how to read each and how to list it.
 template <class O>
 struct Keys {
@@ -118,19 +143,29 @@ struct Keys {
   using Reader = std::function<void(const Ctx&, const toml::table&, O&, const std::string& prefix)>;
   std::vector<TechniqueKeyInfo> info;  ///< listing (defaults of O{})
   std::vector<Reader> readers;         ///< readers in order
+  std::vector<Reader> checks;          ///< plausibility checks, run after the options' validation
   std::set<std::string> names;         ///< allowed keys
 
   Keys& quantity(const char* key, Real O::*m, const units::Dimension& dim, const char* kind, Shown sh,
                  const char* doc, bool required = false) {
-    info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc});
+    const Plausible* range = plausible(kind);
+    info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc,
+                    range ? show(range->lo, range->shown) + " .. " + show(range->hi, range->shown) : ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.quantity(t, key, dim, p + "." + key, required ? std::nullopt : std::optional<Real>(o.*m));
     });
+    if (range)  // after the options' own validation, so that "must be positive" keeps its message
+      checks.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+        if (t.contains(key) && !(o.*m >= range->lo && o.*m <= range->hi))
+          c.fail(t.get(key), p + "." + key,
+                 show(o.*m, range->shown) + " is outside the plausible range " + show(range->lo, range->shown) +
+                     " .. " + show(range->hi, range->shown) + " of a " + kind + " (" + range->what + ")");
+      });
     return *this;
   }
   Keys& number(const char* key, Real O::*m, const char* doc) {
-    info.push_back({key, "number", show(O{}.*m, {""}), doc});
+    info.push_back({key, "number", show(O{}.*m, {""}), doc, ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.quantity(t, key, units::dimensionless, p + "." + key, o.*m);
@@ -138,7 +173,7 @@ struct Keys {
     return *this;
   }
   Keys& integer(const char* key, int O::*m, const char* doc) {
-    info.push_back({key, "integer", std::to_string(O{}.*m), doc});
+    info.push_back({key, "integer", std::to_string(O{}.*m), doc, ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.integer(t, key, p + "." + key, o.*m);
@@ -146,7 +181,7 @@ struct Keys {
     return *this;
   }
   Keys& tool(const char* key, Footprint O::*m, const char* doc) {
-    info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc});
+    info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc, ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       if (const toml::node* n = t.get(key)) {
@@ -163,9 +198,9 @@ struct Keys {
   /// `mu` (a number) or `lubrication` ("oil" or "dry"), not both.
   Keys& friction(Real O::*m) {
     info.push_back(
-        {"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)"});
+        {"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)", ""});
     info.push_back(
-        {"lubrication", "string", "-", "\"oil\" (mu = 0.08) or \"dry\" (mu = 0.36), instead of mu"});
+        {"lubrication", "string", "-", "\"oil\" (mu = 0.08) or \"dry\" (mu = 0.36), instead of mu", ""});
     names.insert("mu");
     names.insert("lubrication");
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
@@ -203,7 +238,7 @@ Entry entry(std::string summary, Keys<O> k, bool has_target = true) {
   e.keys = [k, has_target] {
     std::vector<TechniqueKeyInfo> out;
     if (has_target)
-      out.push_back({"target", "region", "(needed)", "target region, e.g. erector_spinae_right"});
+      out.push_back({"target", "region", "(needed)", "target region, e.g. erector_spinae_right", ""});
     out.insert(out.end(), k.info.begin(), k.info.end());
     return out;
   };
@@ -223,6 +258,7 @@ Entry entry(std::string summary, Keys<O> k, bool has_target = true) {
       const toml::node* n = key.empty() ? nullptr : t.get(key);
       throw InputError(c.at(n ? n : &t), err.field(), err.message());
     }
+    for (const auto& check : k.checks) check(c, t, o, p);
     return o;
   };
   return e;

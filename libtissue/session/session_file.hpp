@@ -24,6 +24,7 @@ struct TechniqueKeyInfo {
   std::string kind;           ///< value kind, e.g. "force", "speed", "integer", "tool", "number"
   std::string default_value;  ///< default as written in a file, e.g. "30 N", or "(needed)"
   std::string doc;            ///< one-line meaning
+  std::string range;          ///< plausible range the parser enforces, e.g. "0 N .. 300 N" ("" if none)
 };
 
 /// Description of one item type of a session file (generated from the parser table).

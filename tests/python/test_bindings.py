@@ -111,6 +111,19 @@ def test_unknown_region_in_session_text(model):
     assert str(e) == f"session.toml:{e.line}:{e.column}: {e.field}: {e.message}"
 
 
+def test_implausible_and_non_finite_values_are_rejected_with_the_range():
+    head = "[[technique]]\ntype = \"stroking\"\ntarget = \"x\"\n"
+    with pytest.raises(tissue.InputError) as info:
+        tissue.parse_session(head + "force = \"1e9 N\"\n", "s.toml")
+    assert info.value.field == "technique[0].force"
+    assert "outside the plausible range 0 N .. 300 N" in info.value.message
+    with pytest.raises(tissue.InputError, match="not a finite number"):
+        tissue.parse_session(head + "force = \"nan N\"\n", "s.toml")
+    stroking = next(t for t in tissue.technique_catalogue() if t.name == "stroking")
+    force = {k.key: k for k in stroking.keys}["force"]
+    assert force.range == "0 N .. 300 N"
+
+
 def test_session_file_errors_carry_location():
     with pytest.raises(tissue.InputError) as info:
         tissue.parse_session(

@@ -35,5 +35,8 @@ TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
                     Catch::Contains("speed") && Catch::Contains("expected a velocity") && Catch::Contains("force"));
   CHECK_THROWS_WITH(u::parse_as("abc N", u::force, "force"), Catch::Contains("malformed number"));
   CHECK_THROWS_WITH(u::parse_as("", u::force, "force"), Catch::Contains("empty value"));
+  CHECK_THROWS_WITH(u::parse_as("nan N", u::force, "force"), Catch::Contains("not a finite number: 'nan N'"));
+  CHECK_THROWS_WITH(u::parse_as("-inf N", u::force, "force"), Catch::Contains("not a finite number"));
+  CHECK_THROWS_WITH(u::parse_as("1e999 N", u::force, "force"), Catch::Contains("force"));
   CHECK_THROWS_WITH(u::parse_as("3 J/(kg K", u::force, "c"), Catch::Contains("missing ')'"));
 }
