@@ -60,6 +60,14 @@ RigidTool ball(Real depth, Real stall = std::numeric_limits<Real>::infinity(), R
   return t;
 }
 
+/// A soft penalty with wide smoothing: the coarse 4 x 4 x 4 block's tests of derivatives and starts.
+RigidContactOptions soft_contact() {
+  RigidContactOptions opt;
+  opt.penalty = 1e8;
+  opt.smoothing = 2e-4;
+  return opt;
+}
+
 /// Force on the head (quarter model) at commanded depth d, from a quasi-static load path.
 struct Press {
   Real force = 0;          // axial contact resultant on the head (quarter) [N]
@@ -99,9 +107,7 @@ Press press(QuarterBlock& b, RigidContactOptions opt, Real depth, int steps) {
 TEST_CASE("Rigid contact: forces and tangent (sparse + low rank) match finite differences of the energy",
           "[mechanics][contact][derivatives]") {
   QuarterBlock b(4, 0.02, 0.01, 1.0);
-  RigidContactOptions opt;
-  opt.penalty = 1e8;
-  opt.smoothing = 2e-4;
+  RigidContactOptions opt = soft_contact();
   opt.curvature_tangent = true;  // the exact Hessian
   RigidToolContact contact(b.mesh, b.dofs, b.solid->assembly_map(), *b.skin, opt);
   for (const Real stall : {std::numeric_limits<Real>::infinity(), 0.02}) {
@@ -192,10 +198,7 @@ TEST_CASE("A quasi-static step starts from the better of a predictor and a fallb
   // size per substep that guess is far worse than the committed state. solve_step(..., other_start) must
   // start Newton from whichever guess has the smaller residual, in either order, and reach the same state.
   QuarterBlock b(4, 0.02, 0.01, 1.0);
-  RigidContactOptions opt;
-  opt.penalty = 1e8;
-  opt.smoothing = 2e-4;
-  RigidToolContact contact(b.mesh, b.dofs, b.solid->assembly_map(), *b.skin, opt);
+  RigidToolContact contact(b.mesh, b.dofs, b.solid->assembly_map(), *b.skin, soft_contact());
   QuasiStaticSolver qs(*b.solid);
   SolidInputs in;
   SolidStepState step;
