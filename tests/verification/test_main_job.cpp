@@ -1,7 +1,8 @@
 // The main job, whole: the default session (data/sessions/default.toml, every item, 30 minutes simulated) on
 // the coarse lumbar-hip model, through the engine users run (Simulation::run, as `tissue run` and Python).
 // It asserts completion, that the rigid gun heads never yield at their stall force, the session's energy
-// budget, and the direction of every output of the mission's chain. Takes about 6 minutes on 2 cores.
+// budget, and the direction of every output of the mission's chain. About 10 minutes under ctest -j2 on 2
+// cores.
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <cmath>
