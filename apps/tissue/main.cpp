@@ -221,7 +221,8 @@ int cmd_check(const std::string& path, const std::string& resolution) {
   const Model model = Model::from_spec(spec.model);
   Simulation sim(model, spec);
   if (spec.items().empty())
-    std::fprintf(stderr, "%s: warning: the session has no techniques or rests, only the follow-up\n", path.c_str());
+    std::fprintf(stderr, "%s: warning: the session has no techniques or rests, only the follow-up\n",
+                 path.c_str());
   std::printf("%s: OK (%zu items, %.0f s including the follow-up; model %s with %ld cells)\n", path.c_str(),
               spec.items().size(), sim.protocol().duration(),
               spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str(),

@@ -159,8 +159,9 @@ struct Keys {
       checks.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
         if (t.contains(key) && !(o.*m >= range->lo && o.*m <= range->hi))
           c.fail(t.get(key), p + "." + key,
-                 show(o.*m, range->shown) + " is outside the plausible range " + show(range->lo, range->shown) +
-                     " .. " + show(range->hi, range->shown) + " of a " + kind + " (" + range->what + ")");
+                 show(o.*m, range->shown) + " is outside the plausible range " +
+                     show(range->lo, range->shown) + " .. " + show(range->hi, range->shown) + " of a " + kind +
+                     " (" + range->what + ")");
       });
     return *this;
   }

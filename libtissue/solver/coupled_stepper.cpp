@@ -166,11 +166,12 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
     // (a 5 cm/s stone: |r| 5e3 N against 3 N at the committed state), so Newton starts from the better of
     // the two.
     u_trial = s.mech.u;
-    const bool extrapolate = !exact && options_.extrapolate && h_last_ > 0 && du_last_.size() == u_trial.size();
+    const bool extrapolate =
+        !exact && options_.extrapolate && h_last_ > 0 && du_last_.size() == u_trial.size();
     if (extrapolate) u_trial += std::min(h / h_last_, 1.0) * du_last_;
-    const NewtonSummary r =
-        quasi_static_->solve_step(u_trial, L.load, in, L.forms, step, &f_trial, exact,
-                                  exact ? options_.policy.exact_newton_iterations : 0, extrapolate ? &s.mech.u : nullptr);
+    const int max_iterations = exact ? options_.policy.exact_newton_iterations : 0;
+    const NewtonSummary r = quasi_static_->solve_step(u_trial, L.load, in, L.forms, step, &f_trial, exact,
+                                                      max_iterations, extrapolate ? &s.mech.u : nullptr);
     stats.newton.add_counts(r);
     reason = r.reason;
     return r.converged;

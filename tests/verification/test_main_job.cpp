@@ -80,7 +80,8 @@ TEST_CASE("The default session runs end to end on the coarse model with no yield
   const double T_stones = at(sink, "skin", "temperature_mean", stone1.t1);
   CHECK(T_stones > at(sink, "skin", "temperature_mean", stone0.t0) + 0.8);
   CHECK(at(sink, "skin", "temperature_max", stone1.t1) > 43.0 + 273.15);  // a 50 degC stone on the skin
-  CHECK(at(sink, "skin", "temperature_mean", follow.t1) < at(sink, "skin", "temperature_mean", follow.t0) - 0.3);
+  CHECK(at(sink, "skin", "temperature_mean", follow.t1) <
+        at(sink, "skin", "temperature_mean", follow.t0) - 0.3);
 
   // Tone: pressure and strokes lower the tone of every treated muscle; it recovers (partly) in the follow-up.
   for (const char* name : {"erector_spinae_left", "erector_spinae_right", "gluteus_medius_left",
@@ -91,7 +92,8 @@ TEST_CASE("The default session runs end to end on the coarse model with no yield
     CHECK(m.end.tone > m.after_session.tone);
     CHECK(m.end.tone < m.before.tone);
   }
-  // Kneading lowers the erector spinae's tone below what the strokes did; it rises again in the rest after it.
+  // Kneading lowers the erector spinae's tone below what the strokes did; it rises again in the rest after
+  // it.
   const double tone_strokes = at(sink, "erector_spinae_right", "tone", item(r, "stroking", 0).t1);
   const double tone_knead = at(sink, "erector_spinae_right", "tone", item(r, "kneading", 0).t1);
   CHECK(tone_strokes < 0.2);

@@ -353,14 +353,16 @@ TEST_CASE("Version-2 errors name the file, line, column and field", "[session][v
              "bad.toml:5:13: technique[0].frequency");
   // Plausibility (issue 12): typos and unit slips are rejected with the range; nan and inf are not numbers.
   fails_with(head + "force = \"1e9 N\"\n",
-             "bad.toml:5:9: technique[0].force: 1e+09 N is outside the plausible range 0 N .. 300 N of a force");
+             "bad.toml:5:9: technique[0].force: 1e+09 N is outside the plausible range 0 N .. 300 N of a "
+             "force");
   fails_with(head + "speed = \"30 m/s\"\n", "technique[0].speed: 3000 cm/s is outside the plausible range");
   fails_with(head + "duration = \"5 h\"\n", "technique[0].duration: 18000 s is outside the plausible range");
   fails_with(head + "force = \"nan N\"\n", "bad.toml:5:9: technique[0].force: not a finite number: 'nan N'");
   fails_with(head + "force = \"inf N\"\n", "technique[0].force: not a finite number");
   fails_with(head + "mu = nan\n", "bad.toml:5:6: technique[0].mu: not a finite number");
   fails_with("[[technique]]\ntype = \"hot_stone\"\ntarget = \"x\"\nheat_transfer = \"1e7 W/(m^2 K)\"\n",
-             "technique[0].heat_transfer: 1e+07 W/(m^2 K) is outside the plausible range 0 W/(m^2 K) .. 100000");
+             "technique[0].heat_transfer: 1e+07 W/(m^2 K) is outside the plausible range 0 W/(m^2 K) .. "
+             "100000");
   fails_with("follow_up = \"-3 min\"\n", "session.follow_up: must not be negative");
   fails_with("follow_up = \"3 N\"\n", "session.follow_up");
   CHECK_THROWS_WITH(parse_session("[run]\ndt_thermal = \"0 s\"\n", "bad.toml"),
