@@ -5,8 +5,10 @@
 //   tissue check SESSION.toml [--resolution coarse|default|fine]
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -23,6 +25,15 @@
 namespace {
 
 using namespace tissue;
+
+/// Set by SIGINT / SIGTERM during `tissue run`; the run stops at its next macro step (the one piece of
+/// process-wide state: a signal handler can reach nothing else).
+std::atomic<bool> interrupt_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void request_interrupt(int) {
+  interrupt_requested.store(true);
+}
 
 /// A one-line progress bar on stderr with the estimated time left.
 class ProgressBar {
@@ -161,6 +172,9 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
   ctx.threads = spec.run.threads > 0 ? spec.run.threads : hardware_threads();
   ProgressBar bar;
   if (!quiet) ctx.progress = [&bar](double f, std::string_view s) { bar(f, s); };
+  ctx.cancel = &interrupt_requested;
+  std::signal(SIGINT, request_interrupt);
+  std::signal(SIGTERM, request_interrupt);
   ctx.log = [quiet](LogLevel l, std::string_view m) {
     if (!quiet || l >= LogLevel::warning)
       std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
@@ -267,6 +281,9 @@ int main(int argc, char** argv) {
   } catch (const NumericalError& e) {
     std::fprintf(stderr, "\nnumerical failure: %s\n", e.what());
     return 2;
+  } catch (const Cancelled& e) {
+    std::fprintf(stderr, "\ninterrupted: %s\n", e.what());
+    return 130;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "\nerror: %s\n", e.what());
     return 3;

@@ -42,6 +42,14 @@ public:
   explicit NumericalError(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// A run stopped because its caller asked (RunContext::cancel, Ctrl-C in `tissue run`); what the run had
+/// written stays readable.
+class Cancelled : public std::runtime_error {
+public:
+  /// Creates the error with a message naming where the run stopped.
+  explicit Cancelled(const std::string& message) : std::runtime_error(message) {}
+};
+
 /// Throws InputError(field, message) when cond is false.
 inline void require(bool cond, const std::string& field, const std::string& message) {
   if (!cond) throw InputError(field, message);

@@ -19,7 +19,8 @@ struct RunContext {
   std::function<void(double fraction, std::string_view status)> progress;
   /// Called with log messages; empty means silent.
   std::function<void(LogLevel, std::string_view)> log;
-  /// When set and true, long loops stop at the next safe point and throw Cancelled.
+  /// When set and true, long loops stop at the next safe point and throw Cancelled (Simulation::run: at the
+  /// next macro step, after flushing what it has written).
   const std::atomic<bool>* cancel = nullptr;
 
   /// Reports progress if a sink is set.

@@ -289,6 +289,10 @@ RunSummary Simulation::run(ResultsSink& sink) {
   // --- macro steps: tool -> loads -> mechanics -> heat -> tone -> outputs -----------------------------
   const Real T_end = protocol_.duration();
   while (s.time < T_end - 1e-9) {
+    if (ctx_.cancelled()) {
+      sink.flush();
+      throw Cancelled("run cancelled at t = " + std::to_string(s.time) + " s; the results up to then are written");
+    }
     const auto step0 = std::chrono::steady_clock::now();
     const MacroPlan plan = jumper.plan(s.time, T_end);
     const ProtocolState st = protocol_.at(plan.t0);

@@ -1,6 +1,7 @@
 // Session files (v1 and v2), tissue tables, the technique listing, and session runs: the v1 palm press
 // and a v2 protocol on the coarse model, and cycle averaging against a fully resolved run.
 #include <catch2/catch.hpp>
+#include <atomic>
 #include <filesystem>
 #include <sstream>
 
@@ -412,6 +413,38 @@ TEST_CASE("The technique listing comes from the parser table", "[session][v2]") 
   CHECK(key("stroking", "force").range == "0 N .. 300 N");
   CHECK(key("hot_stone", "temperature").range == "0 degC .. 70 degC");
   CHECK(key("stroking", "target").range.empty());
+}
+
+TEST_CASE("A run whose caller cancels stops at the next macro step and keeps what it wrote",
+          "[session][cancel]") {
+  const SessionSpec s = parse_session(R"([model]
+resolution = "coarse"
+[run]
+threads = 1
+[session]
+follow_up = "5 s"
+[[technique]]
+type = "rest"
+duration = "5 s"
+[outputs]
+myotonometer = false
+)",
+                                      "cancel.toml");
+  const Model m = Model::from_spec(s.model);
+  std::atomic<bool> stop{false};
+  RunContext ctx;
+  ctx.cancel = &stop;
+  int reports = 0;
+  ctx.progress = [&](double, std::string_view) {
+    if (++reports == 1) stop = true;  // the caller asks to stop after the first macro step
+  };
+  MemorySink sink;
+  Simulation sim(m, s, ctx);
+  CHECK_THROWS_AS(sim.run(sink), Cancelled);
+  CHECK(reports == 1);
+  REQUIRE(sink.series_time().size() >= 2);  // t = 0 and the step before the stop
+  CHECK(sink.series_time().back() > 0.0);
+  CHECK(sink.series_time().back() < 10.0);  // not the whole 10 s
 }
 
 TEST_CASE("A short protocol on the coarse model: friction heat, warming, recovery, records",
