@@ -291,7 +291,8 @@ RunSummary Simulation::run(ResultsSink& sink) {
   while (s.time < T_end - 1e-9) {
     if (ctx_.cancelled()) {
       sink.flush();
-      throw Cancelled("run cancelled at t = " + std::to_string(s.time) + " s; the results up to then are written");
+      throw Cancelled("run cancelled at t = " + std::to_string(s.time) +
+                      " s; the results up to then are written");
     }
     const auto step0 = std::chrono::steady_clock::now();
     const MacroPlan plan = jumper.plan(s.time, T_end);
