@@ -120,6 +120,8 @@ struct Plausible {
   Real lo, hi;       ///< bounds [SI]
   Shown shown;       ///< how the bounds are written
   const char* what;  ///< what the bound stands for
+  /// The range as listed and in messages, e.g. "0 N .. 300 N".
+  std::string text() const { return show(lo, shown) + " .. " + show(hi, shown); }
 };
 constexpr Plausible kPlausible[] = {
     {"force", 0, 300, {"N"}, "a therapist's push or a massage gun's stall force"},
@@ -150,7 +152,7 @@ struct Keys {
                  const char* doc, bool required = false) {
     const Plausible* range = plausible(kind);
     info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc,
-                    range ? show(range->lo, range->shown) + " .. " + show(range->hi, range->shown) : ""});
+                    range ? range->text() : ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.quantity(t, key, dim, p + "." + key, required ? std::nullopt : std::optional<Real>(o.*m));
@@ -159,9 +161,8 @@ struct Keys {
       checks.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
         if (t.contains(key) && !(o.*m >= range->lo && o.*m <= range->hi))
           c.fail(t.get(key), p + "." + key,
-                 show(o.*m, range->shown) + " is outside the plausible range " +
-                     show(range->lo, range->shown) + " .. " + show(range->hi, range->shown) + " of a " + kind +
-                     " (" + range->what + ")");
+                 show(o.*m, range->shown) + " is outside the plausible range " + range->text() + " of a " +
+                     kind + " (" + range->what + ")");
       });
     return *this;
   }

@@ -19,10 +19,10 @@ namespace {
 
 /// The span of the n-th (0-based) profile item called `name`.
 const ItemProfile& item(const RunSummary& r, const std::string& name, int n) {
-  for (const ItemProfile& p : r.profile)
-    if (p.name == name && n-- == 0) return p;
-  FAIL("no item " << name);
-  throw;
+  const auto it = std::find_if(r.profile.begin(), r.profile.end(),
+                               [&](const ItemProfile& p) { return p.name == name && n-- == 0; });
+  REQUIRE(it != r.profile.end());
+  return *it;
 }
 
 /// The value of a series at the row nearest to time t.
@@ -37,10 +37,10 @@ double at(const MemorySink& sink, const std::string& group, const std::string& n
 }
 
 const MuscleReport& muscle(const RunSummary& r, const std::string& name) {
-  for (const MuscleReport& m : r.muscles)
-    if (m.region == name) return m;
-  FAIL("no muscle " << name);
-  throw;
+  const auto it = std::find_if(r.muscles.begin(), r.muscles.end(),
+                               [&](const MuscleReport& m) { return m.region == name; });
+  REQUIRE(it != r.muscles.end());
+  return *it;
 }
 
 }  // namespace
