@@ -192,8 +192,19 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
 int cmd_info(const std::string& path) {
   ResultsReader r(path);
   std::printf("%s\n", path.c_str());
-  for (const auto& [k, v] : r.meta())
-    if (k != "session") std::printf("  meta %-16s %s\n", k.c_str(), v.c_str());
+  const auto meta = r.meta();
+  const auto status = meta.find("status");
+  if (status == meta.end())
+    std::printf("  status: not recorded (not written by tissue run)\n");
+  else if (status->second == "running")
+    std::printf("  status: running, or killed (its process ended without a word); what it wrote is readable\n");
+  else
+    std::printf("  status: %s\n", status->second.c_str());
+  if (const auto why = meta.find("status_reason"); why != meta.end() && !why->second.empty())
+    std::printf("  reason: %s\n", why->second.c_str());
+  for (const auto& [k, v] : meta)
+    if (k != "session" && k != "status" && k != "status_reason")
+      std::printf("  meta %-16s %s\n", k.c_str(), v.c_str());
   if (r.has_mesh()) {
     const Mesh m = r.mesh();
     std::printf("  mesh: %ld nodes, %ld cells, %d regions\n", static_cast<long>(m.n_nodes()),

@@ -214,6 +214,36 @@ std::string failure_message(const StepFailure& f, const Protocol& protocol, cons
 }  // namespace
 
 RunSummary Simulation::run(ResultsSink& sink) {
+  // The run's status is in the results file from the start (docs/results-format.md): a file that still says
+  // "running" after its process ended was killed.
+  sink.write_meta("status", "running");
+  sink.write_meta("status_reason", "");
+  try {
+    RunSummary summary = run_protocol(sink);
+    sink.write_meta("status", "completed");
+    sink.flush();
+    return summary;
+  } catch (const Cancelled& e) {
+    record_stop(sink, "interrupted", e.what());
+    throw;
+  } catch (const NumericalError& e) {
+    record_stop(sink, "failed", e.what());
+    throw;
+  }
+}
+
+void Simulation::record_stop(ResultsSink& sink, std::string_view status, std::string_view reason) {
+  try {
+    sink.write_meta("status", status);
+    sink.write_meta("status_reason", reason);
+    sink.flush();
+  } catch (const std::exception& e) {  // the run's own error is the one to report
+    ctx_.message(LogLevel::warning,
+                 std::string("could not record the run's status in the results: ") + e.what());
+  }
+}
+
+RunSummary Simulation::run_protocol(ResultsSink& sink) {
   const auto wall0 = std::chrono::steady_clock::now();
   auto since = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();

@@ -118,7 +118,9 @@ class Simulation {
   /// ctx.threads 0 (the default) the run uses the session's [run] threads, else all cores.
   Simulation(const Model& model, SessionSpec session, RunContext ctx = {});
   /// Runs the protocol (techniques, rests, follow-up), writing mesh, fields, series and events to
-  /// `sink`; returns the summary.
+  /// `sink`; returns the summary. The sink's metadata "status" says "running" from the start, then
+  /// "completed", "failed" or "interrupted" ("status_reason" says why); NumericalError and Cancelled
+  /// propagate after the status is recorded.
   RunSummary run(ResultsSink& sink);
   /// Adds an observer called after every macro step.
   void add_observer(StepObserver observer);
@@ -132,6 +134,9 @@ class Simulation {
   const StandardOutputs* standard_outputs() const { return standard_.get(); }
 
  private:
+  RunSummary run_protocol(ResultsSink& sink);
+  void record_stop(ResultsSink& sink, std::string_view status, std::string_view reason);
+
   const Model& model_;
   SessionSpec session_;
   RunContext ctx_;

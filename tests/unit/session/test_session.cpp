@@ -445,6 +445,9 @@ myotonometer = false
   REQUIRE(sink.series_time().size() >= 2);  // t = 0 and the step before the stop
   CHECK(sink.series_time().back() > 0.0);
   CHECK(sink.series_time().back() < 10.0);  // not the whole 10 s
+  // The file says so (docs/results-format.md): status and the reason.
+  CHECK(sink.meta().at("status") == "interrupted");
+  CHECK(sink.meta().at("status_reason").find("cancelled at t = ") != std::string::npos);
 }
 
 TEST_CASE("A short protocol on the coarse model: friction heat, warming, recovery, records",
@@ -482,6 +485,7 @@ myotonometer = false
     series.push_back({"session", "observer_calls", static_cast<double>(observed), "1"});
   });
   const RunSummary r = sim.run(sink);
+  CHECK(sink.meta().at("status") == "completed");
   CHECK(r.simulated_time == Approx(6));
   CHECK(r.thermal_steps == 6);
   CHECK(observed == 6);
