@@ -157,14 +157,33 @@ void print_summary(const RunSummary& s, const std::string& out) {
   std::printf("\nresults: %s (+ .xdmf for ParaView)\n", out.c_str());
 }
 
+/// Refuses a results path that cannot or must not be written (before the model is built); creates its folder.
+void check_output(const std::string& session_path, const std::string& out, bool overwrite) {
+  const SourceLocation at{out, 0, 0};
+  std::error_code ec;
+  if (out.empty()) throw InputError(at, "-o", "the results file needs a name, e.g. -o results/run.h5");
+  if (std::filesystem::is_directory(out, ec))
+    throw InputError(at, "-o", "is a folder; give a file name such as " +
+                                   (std::filesystem::path(out) / "run.h5").string());
+  if (std::filesystem::exists(out, ec)) {
+    if (std::filesystem::equivalent(out, session_path, ec))
+      throw InputError(at, "-o", "is the session file itself; choose another results file");
+    if (!overwrite)
+      throw InputError(at, "",
+                       "results file already exists; pass --overwrite to replace it, or choose another -o");
+  }
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw InputError(at, "-o", "cannot create the folder '" + dir.string() + "': " + ec.message());
+  }
+}
+
 int cmd_run(const std::string& session_path, const std::string& out, const std::string& resolution,
             int threads, bool overwrite, bool quiet) {
   SessionSpec spec = read_session_file(session_path);
   if (!resolution.empty()) spec.model.resolution = resolution;
   if (threads > 0) spec.run.threads = threads;
-  if (std::error_code ec; !overwrite && std::filesystem::exists(out, ec))  // before minutes of model building
-    throw InputError(SourceLocation{out, 0, 0}, "",
-                     "results file already exists; pass --overwrite to replace it, or choose another -o");
+  check_output(session_path, out, overwrite);  // before minutes of model building
   std::fprintf(stderr, "building model (%s)...\n",
                spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str());
   const Model model = Model::from_spec(spec.model);
@@ -179,8 +198,6 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
     if (!quiet || l >= LogLevel::warning)
       std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
   };
-  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty())
-    std::filesystem::create_directories(dir);
   ResultsWriter writer(out, overwrite ? OpenMode::overwrite : OpenMode::create_new);
   Simulation sim(model, spec, ctx);
   const RunSummary s = sim.run(writer);
@@ -270,7 +287,19 @@ int main(int argc, char** argv) {
                   "model resolution: coarse, default or fine (overrides the file)")
       ->check(CLI::IsMember({"coarse", "default", "fine"}));
   run->add_option("--threads", threads, "threads (overrides the file; 0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            std::size_t end = 0;
+            long n = -1;
+            try {
+              n = std::stol(v, &end);
+            } catch (const std::exception&) {
+            }
+            if (end != v.size() || n < 0 || n > 4096)
+              return "must be a whole number from 0 (all cores) to 4096, got '" + v + "'";
+            return "";
+          },
+          "0..4096"));
   run->add_flag("--overwrite", overwrite, "replace an existing results file");
   run->add_flag("-q,--quiet", quiet, "no progress bar");
   auto* info = app.add_subcommand("info", "describe a results file");
@@ -280,7 +309,12 @@ int main(int argc, char** argv) {
   check->add_option("session", check_path, "session file (TOML)")->required();
   check->add_option("--resolution", resolution, "model resolution to check against (overrides the file)")
       ->check(CLI::IsMember({"coarse", "default", "fine"}));
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {  // usage errors are bad input too: exit 1, not CLI11's own codes
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 1;
+  }
   try {
     if (*run) return cmd_run(session, out, resolution, threads, overwrite, quiet);
     if (*info) return cmd_info(info_path);

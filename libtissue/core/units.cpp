@@ -48,10 +48,13 @@ std::string describe(const Dimension& d) {
                                 {force, "force (N)"},             {pressure, "pressure (Pa)"},
                                 {velocity, "velocity (m/s)"},     {frequency, "frequency (Hz)"},
                                 {energy, "energy (J)"},           {power, "power (W)"},
-                                {heat_flux, "heat flux (W/m^2)"}, {density, "density (kg/m^3)"}};
+                                {heat_flux, "heat flux (W/m^2)"}, {density, "density (kg/m^3)"},
+                                {force / length, "stiffness (N/m)"},
+                                {pressure / length, "contact stiffness (Pa/m)"},
+                                {heat_flux / temperature, "heat transfer coefficient (W/(m^2 K))"}};
   for (const auto& k : known)
     if (k.d == d) return k.name;
-  return d.str();
+  return "quantity in " + d.str();
 }
 
 namespace {

@@ -128,6 +128,13 @@ H5File H5File::create(const std::filesystem::path& path, OpenMode mode) {
     throw InputError(SourceLocation{path.string(), 0, 0}, "",
                      "results file already exists; refusing to overwrite it (replace it with "
                      "`tissue run --overwrite`, overwrite=True in Python, OpenMode::overwrite in C++)");
+  const SourceLocation at{path.string(), 0, 0};
+  if (path.empty()) throw InputError(at, "", "the results file needs a name");
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(at, "", "is a folder; the results file needs a file name such as run.h5");
+  if (const auto dir = path.parent_path(); !dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw InputError(at, "",
+                     "cannot create the results file: the folder '" + dir.string() + "' does not exist");
   H5Id fapl = fapl_without_locking();
   const unsigned flags = mode == OpenMode::create_new ? H5F_ACC_EXCL : H5F_ACC_TRUNC;
   H5Id file(H5Fcreate(path.c_str(), flags, H5P_DEFAULT, fapl.get()));
@@ -151,7 +158,8 @@ H5File H5File::open_read(const std::filesystem::path& path) {
   if (!file.valid()) {
     const std::string detail = h5_detail();
     throw InputError(SourceLocation{path.string(), 0, 0}, "",
-                     "cannot open HDF5 file for reading" + (detail.empty() ? "" : " (" + detail + ")"));
+                     "cannot open HDF5 file for reading; is it truncated or still being written?" +
+                         (detail.empty() ? "" : " (" + detail + ")"));
   }
   return H5File(std::move(file), path);
 }

@@ -29,7 +29,13 @@ std::string step_name(int step) {
 
 }  // namespace
 
-ResultsReader::ResultsReader(const std::filesystem::path& path) : file_(H5File::open_read(path)) {}
+ResultsReader::ResultsReader(const std::filesystem::path& path) : file_(H5File::open_read(path)) {
+  // Another program's HDF5 file: say so instead of failing later at the first missing dataset.
+  if (!file_.exists("/meta") || !file_.exists("/series/time"))
+    throw InputError(SourceLocation{path.string(), 0, 0}, "",
+                     "not a libtissue results file (an HDF5 file without /meta and /series; written by "
+                     "another program?)");
+}
 
 std::map<std::string, std::string> ResultsReader::meta() const {
   std::map<std::string, std::string> out;

@@ -149,7 +149,8 @@ void ResultsWriter::write_meta(std::string_view key, std::string_view value) {
 void ResultsWriter::write_mesh(const Mesh& mesh) {
   require_open();
   if (has_mesh_)
-    throw std::logic_error("ResultsWriter: the mesh of '" + path_.string() + "' was already written");
+    throw std::logic_error("ResultsWriter: the mesh of '" + path_.string() +
+                           "' was already written (one results file holds one run; give each its own)");
   const Index n = mesh.n_nodes(), e = mesh.n_cells();
   const int k = mesh.cell_size();
   if (mesh.cells.cols() != k)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -519,8 +521,13 @@ Mesh MshParser::build() {
 }  // namespace
 
 Mesh parse_msh(std::string_view content, const std::string& label, const MshReadOptions& options) {
-  if (!(options.length_scale > 0) || !options.fibre.allFinite())
-    throw InputError("msh.length_scale", "length_scale must be positive and the fibre direction finite");
+  if (!(options.length_scale > 0) || !std::isfinite(options.length_scale)) {
+    char got[32];
+    std::snprintf(got, sizeof got, "%g", options.length_scale);
+    throw InputError("msh.length_scale",
+                     std::string("must be a positive length in metres (1e-3 for a mesh in mm), got ") + got);
+  }
+  if (!options.fibre.allFinite()) throw InputError("msh.fibre", "must be a finite direction (or zero: none)");
   return MshParser(content, label, options).parse();
 }
 

@@ -52,8 +52,12 @@ std::vector<RegionMechanics> Model::region_mechanics() const {
 std::vector<Index> Model::fixed_nodes() const {
   std::vector<Index> out;
   for (const auto& name : fixed_sets) {
-    const NodeSet& s = mesh.node_set(name);
-    out.insert(out.end(), s.nodes.begin(), s.nodes.end());
+    try {
+      const NodeSet& s = mesh.node_set(name);
+      out.insert(out.end(), s.nodes.begin(), s.nodes.end());
+    } catch (const InputError& e) {  // name the session key, not the mesh accessor
+      throw InputError(e.where(), "model.fixed", e.message());
+    }
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

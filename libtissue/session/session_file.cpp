@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -13,6 +14,20 @@
 
 namespace tissue {
 namespace {
+
+/// Contact conductance W/(m^2 K).
+constexpr units::Dimension kConductance{{1, 0, -3, -1}};
+
+/// The unit to suggest for a bare number of dimension `dim` ("N", "s", ...; SI form otherwise).
+std::string unit_symbol(const units::Dimension& dim) {
+  static const std::pair<units::Dimension, const char*> known[] = {
+      {units::force, "N"},      {units::length, "mm"},   {units::time, "s"},
+      {units::temperature, "degC"}, {units::velocity, "cm/s"}, {units::frequency, "Hz"},
+      {units::pressure, "kPa"}, {kConductance, "W/(m^2 K)"}};
+  for (const auto& [d, u] : known)
+    if (d == dim) return u;
+  return dim.str();
+}
 
 /// Parsing context: source label plus helpers that raise located errors.
 struct Ctx {
@@ -69,13 +84,11 @@ struct Ctx {
     if (n->is_number()) {
       if (!std::isfinite(*n->value<double>())) fail(n, field, "not a finite number");
       if (dim == units::dimensionless) return *n->value<double>();
+      std::ostringstream example;
+      example << *n->value<double>() << ' ' << unit_symbol(dim);
       fail(n, field,
-           "needs a unit: write it as a string such as \"" + std::to_string(*n->value<double>()) + " " +
-               (dim == units::force    ? "N"
-                : dim == units::length ? "mm"
-                : dim == units::time   ? "s"
-                                       : "unit") +
-               "\"");
+           "needs a unit: write it as a string such as \"" + example.str() + "\" (a " + units::describe(dim) +
+               ")");
     }
     fail(n, field, "must be a quantity string such as \"30 N\"");
   }
@@ -83,20 +96,28 @@ struct Ctx {
   int integer(const toml::table& t, const std::string& key, const std::string& field, int fallback) const {
     const toml::node* n = t.get(key);
     if (!n) return fallback;
-    if (auto v = n->value<int64_t>()) return static_cast<int>(*v);
+    if (auto v = n->value_exact<int64_t>()) {
+      if (*v < -1'000'000'000 || *v > 1'000'000'000)
+        fail(n, field, "must be an integer between -1e9 and 1e9, got " + std::to_string(*v));
+      return static_cast<int>(*v);
+    }
     fail(n, field, "must be an integer");
   }
 
   bool boolean(const toml::table& t, const std::string& key, const std::string& field, bool fallback) const {
     const toml::node* n = t.get(key);
     if (!n) return fallback;
-    if (auto v = n->value<bool>()) return *v;
+    if (auto v = n->value_exact<bool>()) return *v;  // not 1 or "yes"
     fail(n, field, "must be true or false");
   }
-};
 
-/// Contact conductance W/(m^2 K).
-constexpr units::Dimension kConductance{{1, 0, -3, -1}};
+  /// The table `key` of `root`, or null when absent; anything else than a table is an error.
+  const toml::table* table(const toml::table& root, const std::string& key) const {
+    const toml::node* n = root.get(key);
+    if (n && !n->is_table()) fail(n, key, "must be a table ([" + key + "])");
+    return n ? n->as_table() : nullptr;
+  }
+};
 
 /// How a default is shown in listings: value_shown = (SI value - offset) / scale, then the unit.
 struct Shown {
@@ -131,11 +152,22 @@ constexpr Plausible kPlausible[] = {
     {"length", -0.5, 0.5, {"cm", 0.01}, "a distance on the back and hips"},
     {"temperature", kCelsius, kCelsius + 70, {"degC", 1.0, kCelsius}, "ice packs to hot stones"},
     {"conductance", 0, 1e5, {"W/(m^2 K)"}, "tool-skin thermal contact"},
+    {"friction coefficient", 0, 2, {""}, "oiled skin 0.08 to dry skin 0.36, rubber on skin about 1"},
 };
 const Plausible* plausible(std::string_view kind) {
   for (const Plausible& p : kPlausible)
     if (kind == p.kind) return &p;
   return nullptr;
+}
+
+/// Fails at `t[key]` unless `v` lies in the plausible range of `kind` (when the key is given).
+void check_plausible(const Ctx& c, const toml::table& t, const std::string& key, const std::string& field,
+                     Real v, const char* kind) {
+  const Plausible* range = plausible(kind);
+  if (range && t.contains(key) && !(v >= range->lo && v <= range->hi))
+    c.fail(t.get(key), field,
+           show(v, range->shown) + " is outside the plausible range " + range->text() + " of a " + kind +
+               " (" + range->what + ")");
 }
 
 /// The keys of one Options type: how to read each and how to list it.
@@ -159,10 +191,7 @@ struct Keys {
     });
     if (range)  // after the options' own validation, so that "must be positive" keeps its message
       checks.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
-        if (t.contains(key) && !(o.*m >= range->lo && o.*m <= range->hi))
-          c.fail(t.get(key), p + "." + key,
-                 show(o.*m, range->shown) + " is outside the plausible range " + range->text() + " of a " +
-                     kind + " (" + range->what + ")");
+        check_plausible(c, t, key, p + "." + key, o.*m, kind);
       });
     return *this;
   }
@@ -199,8 +228,8 @@ struct Keys {
   }
   /// `mu` (a number) or `lubrication` ("oil" or "dry"), not both.
   Keys& friction(Real O::*m) {
-    info.push_back(
-        {"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)", ""});
+    info.push_back({"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)",
+                    plausible("friction coefficient")->text()});
     info.push_back(
         {"lubrication", "string", "-", "\"oil\" (mu = 0.08) or \"dry\" (mu = 0.36), instead of mu", ""});
     names.insert("mu");
@@ -217,6 +246,9 @@ struct Keys {
         else
           c.fail(n, p + ".lubrication", "unknown lubrication '" + l + "'; expected oil or dry");
       }
+    });
+    checks.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
+      check_plausible(c, t, "mu", p + ".mu", o.*m, "friction coefficient");
     });
     return *this;
   }
@@ -444,17 +476,24 @@ StaticCompressionSpec parse_static_compression_v1(const Ctx& c, const toml::tabl
   s.target = c.string(t, "target", f + ".target", "", true);
   s.force = c.quantity(t, "force", units::force, f + ".force", std::nullopt);
   if (!(s.force > 0))
-    c.fail(t.get("force"), f + ".force", "must be positive, got " + std::to_string(s.force) + " N");
+    c.fail(t.get("force"), f + ".force", "must be positive, got " + show(s.force, {"N"}));
+  check_plausible(c, t, "force", f + ".force", s.force, "force");
   s.ramp = c.quantity(t, "ramp", units::time, f + ".ramp", 2.0);
   s.hold = c.quantity(t, "hold", units::time, f + ".hold", 0.0);
   if (!(s.ramp > 0)) c.fail(t.get("ramp"), f + ".ramp", "must be positive");
   if (s.hold < 0) c.fail(t.get("hold"), f + ".hold", "must not be negative");
+  check_plausible(c, t, "ramp", f + ".ramp", s.ramp, "time");
+  check_plausible(c, t, "hold", f + ".hold", s.hold, "time");
+  constexpr int kMaxSteps = 10'000;  // quasi-static steps of one ramp or hold; more is a typo, not accuracy
   s.steps = c.integer(t, "steps", f + ".steps", 4);
-  if (s.steps < 1) c.fail(t.get("steps"), f + ".steps", "must be at least 1");
+  if (s.steps < 1 || s.steps > kMaxSteps) c.fail(t.get("steps"), f + ".steps", "must lie in [1, 10000]");
   s.hold_steps = c.integer(t, "hold_steps", f + ".hold_steps", 4);
-  if (s.hold_steps < 1) c.fail(t.get("hold_steps"), f + ".hold_steps", "must be at least 1");
+  if (s.hold_steps < 1 || s.hold_steps > kMaxSteps)
+    c.fail(t.get("hold_steps"), f + ".hold_steps", "must lie in [1, 10000]");
   s.offset[0] = c.quantity(t, "offset_x", units::length, f + ".offset_x", 0.0);
   s.offset[1] = c.quantity(t, "offset_y", units::length, f + ".offset_y", 0.0);
+  check_plausible(c, t, "offset_x", f + ".offset_x", s.offset[0], "length");
+  check_plausible(c, t, "offset_y", f + ".offset_y", s.offset[1], "length");
   return s;
 }
 
@@ -563,7 +602,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
   SessionSpec spec;
   spec.source = label;
   spec.text = std::string(text);
-  if (const auto* m = root.get_as<toml::table>("model")) {
+  if (const auto* m = c.table(root, "model")) {
     c.check_keys(*m, "model.", {"resolution", "mesh", "mesh_units", "fixed"});
     spec.model.resolution = c.string(*m, "resolution", "model.resolution", "default");
     if (spec.model.resolution != "coarse" && spec.model.resolution != "default" &&
@@ -577,6 +616,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     } catch (const InputError& e) {
       c.fail(m->get("mesh_units"), "model.mesh_units", e.message());
     }
+    if (m->contains("fixed") && !m->get("fixed")->is_array())
+      c.fail(m->get("fixed"), "model.fixed", "must be a list of node-set names, e.g. [\"bone_all\"]");
     if (const auto* fx = m->get_as<toml::array>("fixed")) {
       spec.model.fixed_sets.clear();
       for (const auto& v : *fx) {
@@ -587,7 +628,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
       }
     }
   }
-  if (const auto* r = root.get_as<toml::table>("run")) {
+  if (const auto* r = c.table(root, "run")) {
     c.check_keys(*r, "run.",
                  {"threads", "linear_solver", "dt_thermal", "series_every", "fields_every", "air_temperature",
                   "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
@@ -616,6 +657,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     positive("air_temperature", units::temperature, rs.air_temperature, false);
     positive("skin_heat_transfer", kConductance, rs.skin_heat_transfer, true);
     positive("core_temperature", units::temperature, rs.core_temperature, false);
+    check_plausible(c, *r, "air_temperature", "run.air_temperature", rs.air_temperature, "temperature");
+    check_plausible(c, *r, "core_temperature", "run.core_temperature", rs.core_temperature, "temperature");
     positive("depth_stiffness", units::force / units::length, rs.depth_stiffness, false);
     positive("cycle_window", units::time, rs.cycle_window, true);
     positive("glide_window", units::time, rs.glide_window, true);
@@ -660,6 +703,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     c.check_keys(*session, "session.", {"follow_up", "version"});
     spec.follow_up = c.quantity(*session, "follow_up", units::time, "session.follow_up", 0.0);
     if (spec.follow_up < 0) c.fail(session->get("follow_up"), "session.follow_up", "must not be negative");
+    check_plausible(c, *session, "follow_up", "session.follow_up", spec.follow_up, "time");
     if (const toml::node* v = session->get("version"); v && v->value<int64_t>().value_or(0) != 2)
       c.fail(v, "session.version", "only version 2 is known (version-1 files have no [session] table)");
   }
@@ -693,14 +737,16 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     TechniqueSpec item;
     item.type = type;
     item.where = c.at(t);
-    item.options = it->second.parse(c, *t, f);
     if (it->second.has_target) item.target = c.string(*t, "target", f + ".target", "", true);
+    item.options = it->second.parse(c, *t, f);
     spec.protocol.push_back(std::move(item));
   }
   return spec;
 }
 
 SessionSpec read_session_file(const std::string& path) {
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    throw InputError(SourceLocation{path, 0, 0}, "", "is a folder, not a session file");
   std::ifstream in(path);
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open session file");
   std::ostringstream ss;

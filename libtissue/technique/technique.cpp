@@ -69,10 +69,17 @@ void require_non_negative(Real v, std::string_view prefix, std::string_view fiel
 
 void require_range(Real v, Real lo, Real hi, std::string_view prefix, std::string_view field,
                    std::string_view unit) {
-  if (!(v >= lo && v <= hi))
-    throw InputError(field_name(prefix, field), "must lie in [" + num(lo) + ", " + num(hi) + "] " +
-                                                    std::string(unit) + ", got " + num(v) + " " +
-                                                    std::string(unit));
+  if (v >= lo && v <= hi) return;
+  // `unit` is a symbol, optionally followed by a note in parentheses: "Hz (massage-gun range)".
+  std::string symbol(unit.substr(0, unit.find(" (")));
+  const std::string note(unit.size() > symbol.size() ? unit.substr(symbol.size()) : std::string_view());
+  if (symbol == "K") {  // temperatures as written in session files
+    lo -= kCelsius, hi -= kCelsius, v -= kCelsius;
+    symbol = "degC";
+  }
+  const std::string u = symbol.empty() ? "" : " " + symbol;
+  throw InputError(field_name(prefix, field),
+                   "must lie in [" + num(lo) + ", " + num(hi) + "]" + u + ", got " + num(v) + u + note);
 }
 
 }  // namespace tissue

@@ -339,8 +339,12 @@ def run_session(
     else:
         spec = read_session_file(os.fspath(session))
     if resolution is not None:
+        parse_resolution(resolution)  # InputError naming the valid names
         spec.model.resolution = resolution
     if threads is not None:
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+            _tissue._raise_input_error("threads",
+                                       f"must be 0 (all cores) or a positive integer, got {threads!r}")
         spec.run.threads = threads
 
     if output is None:

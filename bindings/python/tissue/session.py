@@ -19,6 +19,7 @@ so they always match session files.
 from __future__ import annotations
 
 import inspect
+import math
 import os
 from typing import Callable, Optional, Sequence, Union
 
@@ -43,6 +44,7 @@ from ._tissue import (
     VibrationOptions,
     footprint_by_name,
     friction,
+    parse_resolution,
     parse_session,
     read_session_file,
     technique_catalogue,
@@ -230,6 +232,32 @@ _RUN_KINDS = {
 }
 
 
+# [run] keys that must be positive (the others may be zero), as in the session-file parser.
+_RUN_POSITIVE = {"dt_thermal", "dt_quiet", "air_temperature", "core_temperature", "depth_stiffness",
+                 "contact_penalty"}
+
+
+def _check_run_value(key: str, value) -> None:
+    """The session-file parser's checks of a [run] value set from Python (negative, nan, threads)."""
+    field = f"run.{key}"
+    if key == "threads":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            _fail(field, f"must be 0 (all cores) or a positive integer, got {value!r}")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            _fail(field, "not a finite number")
+        if key in _RUN_POSITIVE and not value > 0:
+            _fail(field, f"must be positive, got {value:g}")
+        if value < 0:
+            _fail(field, f"must not be negative, got {value:g}")
+
+
+def _check_resolution(resolution: str) -> str:
+    """The resolution name, or InputError listing the valid ones (as ``[model] resolution`` does)."""
+    parse_resolution(resolution)
+    return resolution
+
+
 def load_model(model: Union[Model, str, os.PathLike, None] = None, spec=None) -> Model:
     """A Model: passed through, a resolution (``"coarse"``, ``"default"``, ``"fine"``), a Gmsh ``.msh``
     path, or (None) what the session's ``[model]`` table (``spec``, a ModelSpec) asks for."""
@@ -260,7 +288,7 @@ class Session(SessionSpec):
                  outputs: Optional[dict] = None, patient: Optional[dict] = None, **run):
         super().__init__()
         if resolution is not None:
-            self.model.resolution = resolution
+            self.model.resolution = _check_resolution(resolution)
         self.follow_up = follow_up
         self.configure(**run)
         self.configure_outputs(**(outputs or {}))
@@ -306,7 +334,10 @@ class Session(SessionSpec):
 
     @follow_up.setter
     def follow_up(self, value: Union[str, float]) -> None:
-        SessionSpec.follow_up.__set__(self, _quantity(value, "time", "session.follow_up"))
+        seconds = _quantity(value, "time", "session.follow_up")
+        if not (seconds >= 0 and math.isfinite(seconds)):
+            _fail("session.follow_up", f"must not be negative, got {seconds:g}")
+        SessionSpec.follow_up.__set__(self, seconds)
 
     def configure(self, **run) -> "Session":
         """Sets [run] fields (RunSpec), with units where they have one; returns self."""
@@ -321,6 +352,7 @@ class Session(SessionSpec):
                 value = units.parse_as(value, units.force / units.length, "run.depth_stiffness")
             elif kind is not None:
                 value = _quantity(value, kind, f"run.{key}")
+            _check_run_value(key, value)
             setattr(self.run, key, value)
         return self
 
@@ -392,7 +424,7 @@ class Session(SessionSpec):
     def with_resolution(self, resolution: str) -> "Session":
         """A copy on another model resolution ("coarse", "default", "fine")."""
         out = self.copy()
-        out.model.resolution = resolution
+        out.model.resolution = _check_resolution(resolution)
         return out
 
     # --- looking at it --------------------------------------------------------------------------
