@@ -4,6 +4,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bind_common.hpp"
+#include "libtissue/io/checkpoint_file.hpp"
 #include "libtissue/io/memory_sink.hpp"
 #include "libtissue/io/results_reader.hpp"
 #include "libtissue/io/results_sink.hpp"
@@ -92,6 +93,18 @@ void bind_io(py::module_& m) {
       .def_property_readonly("xdmf_path", &ResultsWriter::xdmf_path, "The XDMF companion path.")
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](ResultsWriter& w, py::args) { w.close(); });
+
+  py::class_<StateArchive>(m, "Checkpoint",
+                           "A run's state at a macro-step boundary (read_checkpoint); Simulation.resume continues it.")
+      .def_property_readonly(
+          "time", [](const StateArchive& a) { return a.scalar("state.time"); }, "Simulated time of the state [s].");
+  m.def("checkpoint_path", &checkpoint_path, py::arg("results"),
+        "The checkpoint file beside a results file: run.h5 -> run.checkpoint.h5.");
+  m.def("read_checkpoint", &read_checkpoint, py::arg("path"),
+        "Reads a checkpoint (InputError naming the file if it is missing or not a checkpoint).");
+  m.def("reopen_results_at", &reopen_results_at, py::arg("path"), py::arg("time"),
+        "Reopens a results file for a resumed run: what it holds up to `time` [s] is kept, the rest dropped; "
+        "returns a ResultsWriter that appends.");
 
   py::class_<SeriesTable::Column>(m, "SeriesColumn", "One series column: group, name, units.")
       .def_readonly("group", &SeriesTable::Column::group, "Group (region or 'session').")

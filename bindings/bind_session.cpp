@@ -112,6 +112,9 @@ void bind_session(py::module_& m) {
                      "Interval of the /series rows [s] (0: every macro step).")
       .def_readwrite("fields_every", &RunSpec::fields_every,
                      "Interval of the /fields snapshots [s] (0: only at the end).")
+      .def_readwrite("checkpoint_every", &RunSpec::checkpoint_every,
+                     "Simulated time between checkpoints of a run with a checkpoint file [s] (0: only on "
+                     "failure or interruption).")
       .def_readwrite("air_temperature", &RunSpec::air_temperature, "Room air over the skin [K].")
       .def_readwrite("skin_heat_transfer", &RunSpec::skin_heat_transfer, "Skin-to-air convection [W/m^2/K].")
       .def_readwrite("core_temperature", &RunSpec::core_temperature,
@@ -528,6 +531,14 @@ void bind_session(py::module_& m) {
           "step.add_series(...); the values are written with the step's series row.")
       .def_property_readonly("protocol", &Simulation::protocol, py::return_value_policy::reference_internal,
                              "The protocol built from the session (Protocol).")
+      .def("set_checkpoint_file", &Simulation::set_checkpoint_file, py::arg("path"),
+           "Writes checkpoints to `path` every RunSpec.checkpoint_every and when the run fails or is "
+           "interrupted (KeyboardInterrupt included); empty: none.")
+      .def("resume", &Simulation::resume, py::arg("sink"), py::arg("checkpoint"),
+           py::call_guard<py::gil_scoped_release>(),
+           "Continues a run from a Checkpoint (read_checkpoint) of the same session and model; `sink` holds "
+           "the results up to the checkpoint's time (reopen_results_at). Returns the RunSummary of the whole "
+           "run.")
       .def("run", &Simulation::run, py::arg("sink"), py::call_guard<py::gil_scoped_release>(),
            "Runs every technique in order, writing mesh, fields and series to `sink` (ResultsWriter or "
            "MemorySink); returns a RunSummary. The GIL is released while the solver runs; the progress "

@@ -1,5 +1,5 @@
 // tissue: command-line front end of libtissue.
-//   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite]
+//   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite | --resume]
 //   tissue info OUT.h5
 //   tissue techniques
 //   tissue check SESSION.toml [--resolution coarse|default|fine]
@@ -12,10 +12,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/parallel.hpp"
+#include "libtissue/io/checkpoint_file.hpp"
 #include "libtissue/io/results_reader.hpp"
 #include "libtissue/io/results_writer.hpp"
 #include "libtissue/session/model.hpp"
@@ -158,7 +160,7 @@ void print_summary(const RunSummary& s, const std::string& out) {
 }
 
 /// Refuses a results path that cannot or must not be written (before the model is built); creates its folder.
-void check_output(const std::string& session_path, const std::string& out, bool overwrite) {
+void check_output(const std::string& session_path, const std::string& out, bool overwrite, bool resume) {
   const SourceLocation at{out, 0, 0};
   std::error_code ec;
   if (out.empty()) throw InputError(at, "-o", "the results file needs a name, e.g. -o results/run.h5");
@@ -168,9 +170,10 @@ void check_output(const std::string& session_path, const std::string& out, bool 
   if (std::filesystem::exists(out, ec)) {
     if (std::filesystem::equivalent(out, session_path, ec))
       throw InputError(at, "-o", "is the session file itself; choose another results file");
-    if (!overwrite)
+    if (!overwrite && !resume)
       throw InputError(at, "",
-                       "results file already exists; pass --overwrite to replace it, or choose another -o");
+                       "results file already exists; pass --overwrite to replace it, --resume to continue it, "
+                       "or choose another -o");
   }
   if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
     std::filesystem::create_directories(dir, ec);
@@ -179,11 +182,14 @@ void check_output(const std::string& session_path, const std::string& out, bool 
 }
 
 int cmd_run(const std::string& session_path, const std::string& out, const std::string& resolution,
-            int threads, bool overwrite, bool quiet) {
+            int threads, bool overwrite, bool quiet, bool resume) {
   SessionSpec spec = read_session_file(session_path);
   if (!resolution.empty()) spec.model.resolution = resolution;
   if (threads > 0) spec.run.threads = threads;
-  check_output(session_path, out, overwrite);  // before minutes of model building
+  check_output(session_path, out, overwrite, resume);  // before minutes of model building
+  const std::filesystem::path checkpoint = checkpoint_path(out);
+  std::optional<StateArchive> from;
+  if (resume) from = read_checkpoint(checkpoint);
   std::fprintf(stderr, "building model (%s)...\n",
                spec.model.mesh_file.empty() ? spec.model.resolution.c_str() : spec.model.mesh_file.c_str());
   const Model model = Model::from_spec(spec.model);
@@ -198,10 +204,24 @@ int cmd_run(const std::string& session_path, const std::string& out, const std::
     if (!quiet || l >= LogLevel::warning)
       std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
   };
-  ResultsWriter writer(out, overwrite ? OpenMode::overwrite : OpenMode::create_new);
   Simulation sim(model, spec, ctx);
-  const RunSummary s = sim.run(writer);
-  writer.close();
+  sim.set_checkpoint_file(checkpoint);
+  RunSummary s;
+  if (from) {
+    const double t = from->scalar("state.time");
+    std::fprintf(stderr, "resuming from the checkpoint at t = %.1f s (%s)\n", t, checkpoint.c_str());
+    const auto writer = reopen_results_at(out, t);
+    s = sim.resume(*writer, *from);
+    writer->close();
+  } else {
+    std::error_code ec;
+    std::filesystem::remove(checkpoint, ec);  // a stale one of an earlier run must not be resumed
+    ResultsWriter writer(out, overwrite ? OpenMode::overwrite : OpenMode::create_new);
+    s = sim.run(writer);
+    writer.close();
+  }
+  std::error_code ec;
+  std::filesystem::remove(checkpoint, ec);  // the run is complete
   print_summary(s, out);
   return 0;
 }
@@ -279,7 +299,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string session, out = "results/run.h5", resolution, info_path, check_path;
   int threads = 0;
-  bool overwrite = false, quiet = false;
+  bool overwrite = false, quiet = false, resume = false;
   auto* run = app.add_subcommand("run", "run a session file and write HDF5/XDMF results");
   run->add_option("session", session, "session file (TOML)")->required();
   run->add_option("-o,--output", out, "results file (.h5)");
@@ -301,6 +321,9 @@ int main(int argc, char** argv) {
           },
           "0..4096"));
   run->add_flag("--overwrite", overwrite, "replace an existing results file");
+  run->add_flag("--resume", resume,
+                "continue a killed, failed or interrupted run from its checkpoint (OUT.checkpoint.h5)")
+      ->excludes("--overwrite");
   run->add_flag("-q,--quiet", quiet, "no progress bar");
   auto* info = app.add_subcommand("info", "describe a results file");
   info->add_option("file", info_path, "results file (.h5)")->required();
@@ -316,7 +339,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 1;
   }
   try {
-    if (*run) return cmd_run(session, out, resolution, threads, overwrite, quiet);
+    if (*run) return cmd_run(session, out, resolution, threads, overwrite, quiet, resume);
     if (*info) return cmd_info(info_path);
     if (app.got_subcommand("techniques")) return cmd_techniques();
     if (*check) return cmd_check(check_path, resolution);

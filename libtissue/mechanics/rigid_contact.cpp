@@ -119,6 +119,32 @@ void RigidToolContact::release() {
   std::fill(lambda_committed_.begin(), lambda_committed_.end(), 0.0);
 }
 
+void RigidToolContact::save(StateArchive& a, std::string_view prefix) const {
+  const std::string p(prefix);
+  a.put(p + ".lambda", std::span<const Real>(lambda_committed_));
+  std::vector<Real> n;
+  n.reserve(3 * normal_committed_.size());
+  for (const Vec3& v : normal_committed_) n.insert(n.end(), {v.x(), v.y(), v.z()});
+  a.put(p + ".normal", std::span<const Real>(n));
+  a.put(p + ".head", std::span<const Real>(std::vector<Real>{state_.head_depth, state_.force, state_.stalled ? 1.0 : 0.0,
+                                                             static_cast<Real>(state_.points_in_contact)}));
+}
+
+void RigidToolContact::load(const StateArchive& a, std::string_view prefix) {
+  const std::string p(prefix);
+  const auto& lambda = a.get(p + ".lambda");
+  const auto& n = a.get(p + ".normal");
+  const auto& head = a.get(p + ".head");
+  if (lambda.size() != lambda_committed_.size() || n.size() != 3 * lambda.size() || head.size() != 4)
+    throw InputError(p, "the checkpoint's tool contact does not fit this model's skin");
+  lambda_committed_ = lambda;
+  for (size_t i = 0; i < normal_committed_.size(); ++i) normal_committed_[i] = Vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
+  state_.head_depth = head[0];
+  state_.force = head[1];
+  state_.stalled = head[2] != 0;
+  state_.points_in_contact = static_cast<int>(head[3]);
+}
+
 void RigidToolContact::set_tool(const RigidTool& tool) {
   tool.validate();
   tool_ = tool;

@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libtissue/core/state_archive.hpp"
 #include "libtissue/fem/assembly_map.hpp"
 #include "libtissue/fem/dof_map.hpp"
 #include "libtissue/fem/facet_integrator.hpp"
@@ -139,6 +140,10 @@ class RigidToolContact final : public SolidForm {
   void commit();
   /// Forgets the committed friction (a new contact starts without friction).
   void release();
+  /// Writes the committed contact and the head state under "<prefix>.*" (a checkpoint).
+  void save(StateArchive& a, std::string_view prefix) const;
+  /// Reads what save() wrote.
+  void load(const StateArchive& a, std::string_view prefix);
   /// Settings in use.
   const RigidContactOptions& options() const { return options_; }
 

@@ -136,4 +136,28 @@ void SafetyMonitor::on_step(const StepView& view, Observations& out) {
   }
 }
 
+void SafetyMonitor::save(StateArchive& a, std::string_view prefix) const {
+  const std::string p(prefix);
+  a.put(p + ".dose", dose_);
+  a.put(p + ".last_rate", last_rate_);
+  a.put(p + ".clock", std::span<const Real>(std::vector<Real>{last_time_, started_ ? 1.0 : 0.0, last_bone_pressure_}));
+  std::vector<std::string> raised;
+  for (const auto& [k, on] : active_)
+    if (on) raised.push_back(k);
+  a.put_strings(p + ".raised", std::move(raised));
+}
+
+void SafetyMonitor::load(const StateArchive& a, std::string_view prefix) {
+  const std::string p(prefix);
+  dose_ = a.vector(p + ".dose");
+  last_rate_ = a.vector(p + ".last_rate");
+  const auto& c = a.get(p + ".clock");
+  if (c.size() != 3) throw InputError(p + ".clock", "the checkpoint's safety state is malformed");
+  last_time_ = c[0];
+  started_ = c[1] != 0;
+  last_bone_pressure_ = c[2];
+  active_.clear();
+  for (const auto& k : a.strings(p + ".raised")) active_[k] = true;
+}
+
 }  // namespace tissue

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "libtissue/core/state_archive.hpp"
 #include "libtissue/observe/step_view.hpp"
 
 namespace tissue {
@@ -47,6 +48,10 @@ class SafetyMonitor final : public Observer {
   const std::vector<Real>& bone_depth() const { return bone_depth_; }
   /// Largest contact pressure over bone seen at the last step [Pa].
   Real last_bone_pressure() const { return last_bone_pressure_; }
+  /// Writes the dose so far and the flags currently raised under "<prefix>.*" (a checkpoint).
+  void save(StateArchive& a, std::string_view prefix) const;
+  /// Reads what save() wrote.
+  void load(const StateArchive& a, std::string_view prefix);
 
  private:
   void raise(const std::string& kind, const std::string& region, bool over, Real t, Real value,

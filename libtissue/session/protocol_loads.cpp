@@ -190,6 +190,29 @@ void ProtocolLoads::interrupt() {
   rigid_prev_valid_ = false;
 }
 
+void ProtocolLoads::save(StateArchive& a) const {
+  rigid_.save(a, "tools.rigid");
+  a.put("tools.rigid_pressure_prev", std::span<const Real>(rigid_pressure_prev_));
+  a.put("tools.rigid_force_prev", rigid_force_prev_);
+  a.put("tools.rigid_prev_valid", rigid_prev_valid_ ? 1.0 : 0.0);
+  a.put("tools.stretch", std::span<const Real>(std::vector<Real>{stretch_start_, stretch_end_, stretch_step_}));
+  a.put("tools.stats", std::span<const Real>(std::vector<Real>{static_cast<Real>(stats_.rigid_substeps),
+                                                              static_cast<Real>(stats_.stalled_substeps)}));
+}
+
+void ProtocolLoads::load(const StateArchive& a) {
+  rigid_.load(a, "tools.rigid");
+  rigid_pressure_prev_ = a.get("tools.rigid_pressure_prev");
+  rigid_force_prev_ = a.scalar("tools.rigid_force_prev");
+  rigid_prev_valid_ = a.scalar("tools.rigid_prev_valid") != 0;
+  const auto& st = a.get("tools.stretch");
+  const auto& n = a.get("tools.stats");
+  if (st.size() != 3 || n.size() != 2) throw InputError("tools", "the checkpoint's tool state is malformed");
+  stretch_start_ = st[0], stretch_end_ = st[1], stretch_step_ = st[2];
+  stats_.rigid_substeps = static_cast<int>(n[0]);
+  stats_.stalled_substeps = static_cast<int>(n[1]);
+}
+
 void ProtocolLoads::start_force_log() {
   force_log_.clear();
   logged_rigid_friction_ = logged_footprint_friction_ = 0;

@@ -63,6 +63,11 @@ class ProtocolLoads final : public LoadProvider {
   void sample_window(Real ta, Real tb, Real cycle_start, Real period, StepSources& sources) const;
   /// Counters so far.
   const ToolStats& stats() const { return stats_; }
+  /// Writes the tools' state between substeps (rigid head, its last pressure and force, counters) under
+  /// "tools.*" (a checkpoint at a macro-step boundary).
+  void save(StateArchive& a) const;
+  /// Reads what save() wrote.
+  void load(const StateArchive& a);
   /// The rigid contact (state of the last evaluation).
   const RigidToolContact& rigid_contact() const { return rigid_; }
 

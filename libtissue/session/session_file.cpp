@@ -634,7 +634,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                   "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
                   "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
                   "tangent_reuse", "extrapolate", "keep_factorization", "contact_penalty", "prebalance_time",
-                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles", "substep_scale", "dt_quiet"});
+                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles", "substep_scale", "dt_quiet",
+                  "checkpoint_every"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -654,6 +655,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     positive("dt_quiet", units::time, rs.dt_quiet, false);
     positive("series_every", units::time, rs.series_every, true);
     positive("fields_every", units::time, rs.fields_every, true);
+    positive("checkpoint_every", units::time, rs.checkpoint_every, true);
     positive("air_temperature", units::temperature, rs.air_temperature, false);
     positive("skin_heat_transfer", kConductance, rs.skin_heat_transfer, true);
     positive("core_temperature", units::temperature, rs.core_temperature, false);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "libtissue/config.hpp"
+#include "libtissue/core/error.hpp"
 #include "libtissue/session/simulation.hpp"
 
 namespace tissue {
@@ -152,6 +153,16 @@ void SessionRecorder::write_fields(Real t, const CoupledState& s, const CellStre
   last_field_ = t;
   const Real every = session_.run.fields_every;
   next_field_ = every > 0 ? (std::floor(t / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
+}
+
+void SessionRecorder::save(StateArchive& a) const {
+  a.put("recorder.schedule", std::span<const Real>(std::vector<Real>{next_series_, next_field_, last_field_}));
+}
+
+void SessionRecorder::load(const StateArchive& a) {
+  const auto& v = a.get("recorder.schedule");
+  if (v.size() != 3) throw InputError("recorder.schedule", "malformed in the checkpoint");
+  next_series_ = v[0], next_field_ = v[1], last_field_ = v[2];
 }
 
 }  // namespace tissue

@@ -36,6 +36,10 @@ class SessionRecorder {
                     int block, bool row, const std::vector<SeriesValue>& observed, RunSummary& summary);
   /// One /fields snapshot at t (displacement from the rest state, temperature, stresses, perfusion, tone).
   void write_fields(Real t, const CoupledState& s, const CellStress& cs, const VectorX& perfusion);
+  /// Writes the recording schedule (next row, next snapshot) under "recorder.*" (a checkpoint).
+  void save(StateArchive& a) const;
+  /// Reads what save() wrote.
+  void load(const StateArchive& a);
 
  private:
   const SessionProblems& problems_;

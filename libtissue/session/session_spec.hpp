@@ -31,6 +31,8 @@ struct RunSpec {
   Real dt_quiet = 5.0;  ///< macro step where the load changes slowly (rests, follow-up, holds, placed stones) [s]
   Real series_every = 1.0;                 ///< interval of the /series rows [s] (0: every macro step)
   Real fields_every = 30.0;                ///< interval of the /fields snapshots [s] (0: only at the end)
+  Real checkpoint_every = 60.0;  ///< simulated time between checkpoints when the run has a checkpoint file [s]
+                                 ///< (0: only when it fails or is interrupted)
   Real air_temperature = kCelsius + 22.0;  ///< room air over the skin [K]
   Real skin_heat_transfer = 5.0;  ///< skin-to-air convection coefficient [W/m^2/K] (natural convection)
   Real core_temperature = kCelsius + 37.0;  ///< temperature held on the bone (fixed) node sets [K]

@@ -11,6 +11,7 @@
 #include "libtissue/config.hpp"
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/parallel.hpp"
+#include "libtissue/io/checkpoint_file.hpp"
 #include "libtissue/session/cycle_jump.hpp"
 #include "libtissue/session/protocol_loads.hpp"
 #include "libtissue/session/session_problems.hpp"
@@ -211,15 +212,109 @@ std::string failure_message(const StepFailure& f, const Protocol& protocol, cons
   return m.str();
 }
 
+/// The run's totals that a checkpoint carries: RunSummary's counters, peaks, profile counts and flags.
+void save_summary(StateArchive& a, const RunSummary& r) {
+  const EnergyBudget& e = r.energy;
+  a.put("summary.totals",
+        std::span<const Real>(std::vector<Real>{
+            r.peak_contact_pressure, r.applied_force, Real(r.steps), Real(r.rest_steps), Real(r.newton_iterations),
+            Real(r.factorizations), Real(r.thermal_steps), r.friction_heat, r.dissipated_heat, r.work,
+            r.contact_heat, Real(r.resolved_cycles), Real(r.jumped_cycles), e.perfusion_heat, e.convection_heat,
+            e.core_heat, e.heat_content_change}));
+  std::vector<Real> regions, profile, flags;
+  for (const auto& g : r.regions)
+    regions.insert(regions.end(), {g.peak_displacement, g.peak_pressure, g.peak_von_mises, g.peak_shear_strain,
+                                   g.peak_temperature, g.final_temperature_mean});
+  for (const auto& p : r.profile)
+    profile.insert(profile.end(),
+                   {Real(p.macro_steps), Real(p.jump_windows), Real(p.mechanics.substeps),
+                    Real(p.mechanics.rest_substeps), Real(p.mechanics.cuts), Real(p.mechanics.exact_retries),
+                    Real(p.mechanics.newton.iterations), Real(p.mechanics.newton.factorizations), p.mechanics.seconds,
+                    p.seconds_heat, p.seconds_tone, p.seconds_outputs, p.seconds});
+  std::vector<std::string> kinds, places, units;
+  for (const auto& f : r.safety_flags) {
+    flags.insert(flags.end(), {f.time, f.value, f.threshold});
+    kinds.push_back(f.kind);
+    places.push_back(f.region);
+    units.push_back(f.units);
+  }
+  a.put("summary.regions", std::span<const Real>(regions));
+  a.put("summary.profile", std::span<const Real>(profile));
+  a.put("summary.flags", std::span<const Real>(flags));
+  a.put_strings("summary.flag_kinds", std::move(kinds));
+  a.put_strings("summary.flag_regions", std::move(places));
+  a.put_strings("summary.flag_units", std::move(units));
+}
+
+/// Reads what save_summary wrote into a summary set up for the same model and protocol.
+void load_summary(const StateArchive& a, RunSummary& r) {
+  const auto& t = a.get("summary.totals");
+  const auto& regions = a.get("summary.regions");
+  const auto& profile = a.get("summary.profile");
+  const auto& flags = a.get("summary.flags");
+  const auto& kinds = a.strings("summary.flag_kinds");
+  const auto& places = a.strings("summary.flag_regions");
+  const auto& units = a.strings("summary.flag_units");
+  if (t.size() != 17 || regions.size() != 6 * r.regions.size() || profile.size() != 13 * r.profile.size() ||
+      flags.size() != 3 * kinds.size() || places.size() != kinds.size() || units.size() != kinds.size())
+    throw InputError("summary", "the checkpoint's run totals do not fit this session and model");
+  auto i = [](Real v) { return static_cast<int>(v); };
+  r.peak_contact_pressure = t[0], r.applied_force = t[1], r.steps = i(t[2]), r.rest_steps = i(t[3]);
+  r.newton_iterations = i(t[4]), r.factorizations = i(t[5]), r.thermal_steps = i(t[6]);
+  r.friction_heat = t[7], r.dissipated_heat = t[8], r.work = t[9], r.contact_heat = t[10];
+  r.resolved_cycles = i(t[11]), r.jumped_cycles = i(t[12]);
+  r.energy.perfusion_heat = t[13], r.energy.convection_heat = t[14], r.energy.core_heat = t[15];
+  r.energy.heat_content_change = t[16];
+  for (size_t k = 0; k < r.regions.size(); ++k) {
+    RegionPeaks& g = r.regions[k];
+    const Real* v = regions.data() + 6 * k;
+    g.peak_displacement = v[0], g.peak_pressure = v[1], g.peak_von_mises = v[2], g.peak_shear_strain = v[3];
+    g.peak_temperature = v[4], g.final_temperature_mean = v[5];
+  }
+  for (size_t k = 0; k < r.profile.size(); ++k) {
+    ItemProfile& p = r.profile[k];
+    const Real* v = profile.data() + 13 * k;
+    p.macro_steps = i(v[0]), p.jump_windows = i(v[1]), p.mechanics.substeps = i(v[2]);
+    p.mechanics.rest_substeps = i(v[3]), p.mechanics.cuts = i(v[4]), p.mechanics.exact_retries = i(v[5]);
+    p.mechanics.newton.iterations = i(v[6]), p.mechanics.newton.factorizations = i(v[7]);
+    p.mechanics.seconds = v[8], p.seconds_heat = v[9], p.seconds_tone = v[10], p.seconds_outputs = v[11];
+    p.seconds = v[12];
+  }
+  r.safety_flags.clear();
+  for (size_t k = 0; k < kinds.size(); ++k)
+    r.safety_flags.push_back({kinds[k], places[k], flags[3 * k], flags[3 * k + 1], flags[3 * k + 2], units[k]});
+}
+
+/// What a checkpoint must match to be resumed: the protocol's items and the model's size.
+std::vector<std::string> protocol_signature(const Protocol& protocol, const Mesh& mesh) {
+  std::vector<std::string> sig{"mesh " + std::to_string(mesh.n_nodes()) + " nodes " +
+                               std::to_string(mesh.n_cells()) + " cells"};
+  for (const auto& e : protocol.events()) {
+    std::ostringstream o;
+    o.precision(12);
+    o << e.name << " " << e.region << " " << e.t0 << " " << e.t1;
+    sig.push_back(o.str());
+  }
+  return sig;
+}
+
 }  // namespace
 
 RunSummary Simulation::run(ResultsSink& sink) {
+  return run_guarded(sink, nullptr);
+}
+
+RunSummary Simulation::resume(ResultsSink& sink, const StateArchive& checkpoint) {
+  return run_guarded(sink, &checkpoint);
+}
+
+RunSummary Simulation::run_guarded(ResultsSink& sink, const StateArchive* from) {
   // The run's status is in the results file from the start (docs/results-format.md): a file that still says
   // "running" after its process ended was killed.
   sink.write_meta("status", "running");
   sink.write_meta("status_reason", "");
   try {
-    RunSummary summary = run_protocol(sink);
+    RunSummary summary = run_protocol(sink, from);
     sink.write_meta("status", "completed");
     sink.flush();
     return summary;
@@ -228,6 +323,12 @@ RunSummary Simulation::run(ResultsSink& sink) {
     throw;
   } catch (const NumericalError& e) {
     record_stop(sink, "failed", e.what());
+    throw;
+  } catch (const InputError& e) {
+    record_stop(sink, "failed", e.what());
+    throw;
+  } catch (...) {  // e.g. an exception from a caller's callback (Python's KeyboardInterrupt)
+    record_stop(sink, "interrupted", "stopped by an exception from a callback (e.g. KeyboardInterrupt)");
     throw;
   }
 }
@@ -243,7 +344,7 @@ void Simulation::record_stop(ResultsSink& sink, std::string_view status, std::st
   }
 }
 
-RunSummary Simulation::run_protocol(ResultsSink& sink) {
+RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from) {
   const auto wall0 = std::chrono::steady_clock::now();
   auto since = [](std::chrono::steady_clock::time_point t) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -253,13 +354,18 @@ RunSummary Simulation::run_protocol(ResultsSink& sink) {
   // --- set-up: problems, stepper, tools, cycle jumping, recording -----------------------------------
   SessionProblems problems(model_, rs, ctx_.threads);
   const Mesh& mesh = problems.mesh();
-  CoupledStepper stepper(problems.solid(), problems.heat(), problems.stepper_options());
+  // A checkpoint starts a fresh stepper (no kept factorisation, no solver history) in the run that goes on and
+  // in a run resumed from it, so that both solve alike.
+  auto fresh_stepper = [&problems]() {
+    return std::make_unique<CoupledStepper>(problems.solid(), problems.heat(), problems.stepper_options());
+  };
+  std::unique_ptr<CoupledStepper> stepper = fresh_stepper();
   RigidContactOptions contact;
   contact.penalty = rs.contact_penalty;
   ProtocolLoads tools(problems, protocol_, rs.depth_stiffness, contact, rs.substep_scale);
   const CycleJumper jumper(protocol_, rs);
   SessionRecorder recorder(problems, session_, protocol_, sink);
-  recorder.write_header();
+  if (!from) recorder.write_header();  // a resumed run's file has it
   RunSummary summary;
   summary.n_cells = mesh.n_cells();
   summary.n_nodes = mesh.n_nodes();
@@ -277,7 +383,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink) {
   // --- t = 0: the body at rest, resting tone balanced, first readings --------------------------------
   CoupledState s = problems.initial_state();
   VectorX perfusion = problems.heat().cell_perfusion();
-  StepSources none = stepper.make_sources();
+  StepSources none = stepper->make_sources();
   const ToneCoupling* tone = nullptr;
   std::vector<SeriesValue> observed;
   if (standard_) {
@@ -288,22 +394,22 @@ RunSummary Simulation::run_protocol(ResultsSink& sink) {
       // viscoelastic branches relax over prebalance_time); displacements are recorded from this state.
       const VectorX zero = VectorX::Zero(3 * mesh.n_nodes());
       FunctionLoads unloaded([&](Real) { return MechanicalLoad{zero, zero}; }, rs.prebalance_time / 3);
-      StepSources discard = stepper.make_sources();
+      StepSources discard = stepper->make_sources();
       MechanicsStats stats;
       StepFailure failure;
       s.time = -rs.prebalance_time;
-      if (!stepper.mechanics(s, unloaded, 0.0, discard, stats, failure))
+      if (!stepper->mechanics(s, unloaded, 0.0, discard, stats, failure))
         throw NumericalError("balancing the resting tone before t = 0 failed: " + failure.reason);
       s.time = 0;
       summary.steps += stats.substeps;
       summary.newton_iterations += stats.newton.iterations;
       recorder.set_rest(s.mech.u);
-      stepper.unsettle();
+      stepper->unsettle();
     }
     std::vector<SafetyFlag> flags;
     standard_->begin(v0, observed, flags);
     tone = standard_->tone_coupling(tone_law_.get());
-    if (!flags.empty()) sink.append_flags(flags);
+    if (!flags.empty() && !from) sink.append_flags(flags);
     summary.safety_flags.insert(summary.safety_flags.end(), flags.begin(), flags.end());
   }
   ToneCoupling custom;  // a tone law set without standard outputs: resting tone 0
@@ -313,29 +419,65 @@ RunSummary Simulation::run_protocol(ResultsSink& sink) {
     custom = {tone_law_.get(), &zero_rest, nullptr};
     tone = &custom;
   }
-  const Real stored0 = s.stored_energy;
-  recorder.write_fields(0.0, s, recorder.record(0.0, s, perfusion, none, -1, true, observed, summary), perfusion);
+  Real stored0 = s.stored_energy;
+  if (!from)
+    recorder.write_fields(0.0, s, recorder.record(0.0, s, perfusion, none, -1, true, observed, summary), perfusion);
+
+  // --- checkpoints: everything that goes on from one macro step to the next ---------------------------------
+  const std::vector<std::string> signature = protocol_signature(protocol_, mesh);
+  auto snapshot = [&]() {
+    StateArchive a;
+    a.put_strings("run.signature", signature);
+    a.put("run.stored0", stored0);
+    save_state(a, s);
+    stepper->save(a);
+    tools.save(a);
+    recorder.save(a);
+    if (standard_) standard_->save(a);
+    save_summary(a, summary);
+    return a;
+  };
+  if (from) {
+    if (from->strings("run.signature") != signature)
+      throw InputError("checkpoint", "was written for another protocol or model than this session's");
+    stored0 = from->scalar("run.stored0");
+    load_state(*from, s);
+    stepper = fresh_stepper();
+    stepper->load(*from);
+    tools.load(*from);
+    recorder.load(*from);
+    if (standard_) standard_->load(*from);
+    load_summary(*from, summary);
+  }
+  const bool checkpoints = !checkpoint_file_.empty();
+  const Real every = rs.checkpoint_every;
+  Real next_checkpoint = every > 0 ? (std::floor(s.time / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
 
   // --- macro steps: tool -> loads -> mechanics -> heat -> tone -> outputs -----------------------------
   const Real T_end = protocol_.duration();
   while (s.time < T_end - 1e-9) {
     if (ctx_.cancelled()) {
       sink.flush();
-      throw Cancelled("run cancelled at t = " + std::to_string(s.time) +
-                      " s; the results up to then are written");
+      if (checkpoints) write_checkpoint(checkpoint_file_, snapshot());
+      throw Cancelled("run cancelled at t = " + std::to_string(s.time) + " s; the results up to then are written" +
+                      (checkpoints ? " and a checkpoint to resume from" : ""));
     }
+    std::optional<StateArchive> step_start;  // what a failed macro step's checkpoint holds
+    if (checkpoints) step_start = snapshot();
     const auto step0 = std::chrono::steady_clock::now();
     const MacroPlan plan = jumper.plan(s.time, T_end);
     const ProtocolState st = protocol_.at(plan.t0);
     CoupledStepReport rep;
-    rep.sources = stepper.make_sources();
-    const bool ok = plan.jump ? jumper.run(plan, stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
-                              : stepper.mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);
+    rep.sources = stepper->make_sources();
+    const bool ok = plan.jump ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
+                              : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);
     if (!ok) {
       sink.flush();
-      throw NumericalError(failure_message(rep.failure, protocol_, mesh));
+      if (step_start) write_checkpoint(checkpoint_file_, *step_start);
+      throw NumericalError(failure_message(rep.failure, protocol_, mesh) +
+                           (step_start ? "; checkpoint at t = " + std::to_string(plan.t0) + " s saved" : ""));
     }
-    stepper.heat_and_tone(s, plan.t0, rep.sources, rep, {}, tone);
+    stepper->heat_and_tone(s, plan.t0, rep.sources, rep, {}, tone);
     perfusion = problems.heat().cell_perfusion();
 
     const auto out0 = std::chrono::steady_clock::now();
@@ -380,10 +522,23 @@ RunSummary Simulation::run_protocol(ResultsSink& sink) {
     std::ostringstream status;
     status << (st.technique ? std::string(st.technique->name()) : std::string(to_string(st.phase))) << " t=" << s.time
            << " s";
-    ctx_.report(T_end > 0 ? s.time / T_end : 1.0, status.str());
+    try {  // a caller's progress callback may throw (Python's KeyboardInterrupt): the step is complete
+      ctx_.report(T_end > 0 ? s.time / T_end : 1.0, status.str());
+    } catch (...) {
+      sink.flush();
+      if (checkpoints) write_checkpoint(checkpoint_file_, snapshot());
+      throw;
+    }
+    if (checkpoints && s.time >= next_checkpoint - 1e-9 && !last) {
+      const StateArchive a = snapshot();
+      write_checkpoint(checkpoint_file_, a);
+      stepper = fresh_stepper();
+      stepper->load(a);
+      next_checkpoint = (std::floor(s.time / every + 1e-9) + 1) * every;
+    }
   }
   summary.simulated_time = s.time;
-  summary.linear_solver = stepper.quasi_static_solver() ? stepper.quasi_static_solver()->linear_solver().name() : "";
+  summary.linear_solver = stepper->quasi_static_solver() ? stepper->quasi_static_solver()->linear_solver().name() : "";
   summary.rigid_tool_steps = tools.stats().rigid_substeps;
   summary.stalled_steps = tools.stats().stalled_substeps;
   summary.energy.work = summary.work;

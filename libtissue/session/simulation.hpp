@@ -2,6 +2,7 @@
 // whole session (techniques, rests, follow-up) and records results.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <span>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "libtissue/core/progress.hpp"
+#include "libtissue/core/state_archive.hpp"
 #include "libtissue/io/results_sink.hpp"
 #include "libtissue/mechanics/solid_problem.hpp"
 #include "libtissue/session/model.hpp"
@@ -122,6 +124,16 @@ class Simulation {
   /// "completed", "failed" or "interrupted" ("status_reason" says why); NumericalError and Cancelled
   /// propagate after the status is recorded.
   RunSummary run(ResultsSink& sink);
+  /// Continues a run from a checkpoint (read_checkpoint) of the same session on the same model: `sink` holds
+  /// the results up to the checkpoint's time (reopen_results_at) and gets the rest. [run] settings may differ
+  /// from the checkpointed run's (e.g. a smaller substep_scale after a failure); the protocol and the model may
+  /// not (InputError). The summary counts the whole run. Observers added with add_observer start afresh.
+  RunSummary resume(ResultsSink& sink, const StateArchive& checkpoint);
+  /// Writes checkpoints to `path` (io/checkpoint_file.hpp): every [run] checkpoint_every of simulated time at
+  /// the end of a macro step, and when the run fails (the state at the start of the failed macro step) or is
+  /// cancelled. Empty: none (the default). A checkpoint drops the kept factorisation, so that a run resumed
+  /// from it and the run that goes on solve alike (they agree to round-off).
+  void set_checkpoint_file(std::filesystem::path path) { checkpoint_file_ = std::move(path); }
   /// Adds an observer called after every macro step.
   void add_observer(StepObserver observer);
   /// Replaces the tone law the stepper integrates (default: the standard outputs' law; the standard outputs
@@ -134,7 +146,8 @@ class Simulation {
   const StandardOutputs* standard_outputs() const { return standard_.get(); }
 
  private:
-  RunSummary run_protocol(ResultsSink& sink);
+  RunSummary run_guarded(ResultsSink& sink, const StateArchive* from);
+  RunSummary run_protocol(ResultsSink& sink, const StateArchive* from);
   void record_stop(ResultsSink& sink, std::string_view status, std::string_view reason);
 
   const Model& model_;
@@ -144,6 +157,7 @@ class Simulation {
   std::vector<StepObserver> observers_;
   std::shared_ptr<const ToneLaw> tone_law_;
   std::shared_ptr<StandardOutputs> standard_;
+  std::filesystem::path checkpoint_file_;
 };
 
 /// Builds the technique of one session item over `mesh` (SkinPatch::of_region of its target); errors

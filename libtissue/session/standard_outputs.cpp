@@ -237,4 +237,62 @@ void StandardOutputs::take(const SessionStep& step, bool record, bool myoton,
   }
 }
 
+namespace {
+
+constexpr size_t kReadingValues = 8, kStateValues = 9;
+
+void put_reading(std::vector<Real>& out, const MyotonReading& r) {
+  out.insert(out.end(), {r.frequency, r.stiffness, r.decrement, r.relaxation_time, r.creep, r.deformation_time,
+                         r.a_max, r.delta_l});
+}
+
+void get_reading(const Real* v, MyotonReading& r) {
+  r.frequency = v[0], r.stiffness = v[1], r.decrement = v[2], r.relaxation_time = v[3];
+  r.creep = v[4], r.deformation_time = v[5], r.a_max = v[6], r.delta_l = v[7];
+}
+
+void put_state(std::vector<Real>& out, const MuscleState& m) {
+  out.insert(out.end(), {m.time, m.tone, m.shear_modulus, m.shear_modulus_across, m.shear_wave_speed,
+                         m.myoton_frequency, m.myoton_stiffness, m.myoton_decrement, m.temperature_mean});
+}
+
+void get_state(const Real* v, MuscleState& m) {
+  m.time = v[0], m.tone = v[1], m.shear_modulus = v[2], m.shear_modulus_across = v[3], m.shear_wave_speed = v[4];
+  m.myoton_frequency = v[5], m.myoton_stiffness = v[6], m.myoton_decrement = v[7], m.temperature_mean = v[8];
+}
+
+}  // namespace
+
+void StandardOutputs::save(StateArchive& a) const {
+  std::vector<Real> held, report;
+  for (const auto& r : held_) put_reading(held, r);
+  for (const auto& m : report_) {
+    put_state(report, m.before);
+    put_state(report, m.after_session);
+    put_state(report, m.end);
+    report.push_back(m.peak_temperature);
+  }
+  a.put("outputs.held", std::span<const Real>(held));
+  a.put("outputs.report", std::span<const Real>(report));
+  a.put("outputs.next_myoton", next_myoton_);
+  if (safety_) safety_->save(a, "outputs.safety");
+}
+
+void StandardOutputs::load(const StateArchive& a) {
+  const auto& held = a.get("outputs.held");
+  const auto& report = a.get("outputs.report");
+  if (held.size() != kReadingValues * held_.size() || report.size() != (3 * kStateValues + 1) * report_.size())
+    throw InputError("outputs", "the checkpoint's outputs do not fit this session's muscles and sites");
+  for (size_t i = 0; i < held_.size(); ++i) get_reading(held.data() + kReadingValues * i, held_[i]);
+  for (size_t k = 0; k < report_.size(); ++k) {
+    const Real* v = report.data() + (3 * kStateValues + 1) * k;
+    get_state(v, report_[k].before);
+    get_state(v + kStateValues, report_[k].after_session);
+    get_state(v + 2 * kStateValues, report_[k].end);
+    report_[k].peak_temperature = v[3 * kStateValues];
+  }
+  next_myoton_ = a.scalar("outputs.next_myoton");
+  if (safety_) safety_->load(a, "outputs.safety");
+}
+
 }  // namespace tissue

@@ -76,6 +76,10 @@ class StandardOutputs {
   const std::vector<MyotonSite>& myoton_sites() const { return sites_; }
   /// End time of the last technique [s] (0 without techniques).
   Real session_end() const { return t_after_; }
+  /// Writes what the outputs carry from step to step (readings held, report, safety dose) under "outputs.*".
+  void save(StateArchive& a) const;
+  /// Reads what save() wrote (after begin(), which sets what does not change).
+  void load(const StateArchive& a);
 
  private:
   void take(const SessionStep& step, bool record, bool myoton, std::vector<SeriesValue>& series,

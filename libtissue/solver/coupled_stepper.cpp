@@ -462,3 +462,103 @@ CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, 
 }
 
 }  // namespace tissue
+
+namespace tissue {
+namespace {
+
+/// Doubles of one point's viscoelastic history in a checkpoint: C, S0, the branch stresses, Psi, deferred.
+constexpr size_t kPronyDoubles = 6 * (2 + kMaxPronyTerms) + 2;
+
+void put_prony(const PronyState& p, double* out) {
+  auto put6 = [&out](const Voigt6& v) { out = std::copy(v.data(), v.data() + 6, out); };
+  put6(p.C);
+  put6(p.S0);
+  for (const Voigt6& h : p.h) put6(h);
+  out[0] = p.stored_energy;
+  out[1] = p.deferred;
+}
+
+void get_prony(const double* in, PronyState& p) {
+  auto get6 = [&in](Voigt6& v) {
+    std::copy(in, in + 6, v.data());
+    in += 6;
+  };
+  get6(p.C);
+  get6(p.S0);
+  for (Voigt6& h : p.h) get6(h);
+  p.stored_energy = in[0];
+  p.deferred = in[1];
+}
+
+/// A vector read from `a` that must have `n` entries (n < 0: any); empty stays empty.
+VectorX sized(const StateArchive& a, std::string_view key, Index n) {
+  VectorX v = a.vector(key);
+  if (n >= 0 && v.size() != n && v.size() != 0)
+    throw InputError(std::string(key), "the checkpoint has " + std::to_string(v.size()) +
+                                           " values where this model has " + std::to_string(n) +
+                                           ": it belongs to another model");
+  return v;
+}
+
+}  // namespace
+
+void save_state(StateArchive& a, const CoupledState& s) {
+  a.put("state.u", s.mech.u);
+  a.put("state.v", s.mech.v);
+  a.put("state.a", s.mech.a);
+  std::vector<double> h(static_cast<size_t>(s.history.size()) * kPronyDoubles);
+  for (Index i = 0; i < s.history.size(); ++i) {
+    put_prony(s.history.at(i / s.history.n_qp(), static_cast<int>(i % s.history.n_qp())),
+              h.data() + static_cast<size_t>(i) * kPronyDoubles);
+  }
+  a.put("state.history", std::span<const double>(h));
+  a.put("state.history_qp", static_cast<double>(s.history.n_qp()));
+  a.put("state.temperature", s.temperature);
+  a.put("state.tone", s.tone);
+  a.put("state.time", s.time);
+  a.put("state.internal_force", s.internal_force);
+  a.put("state.pressure", s.pressure);
+  a.put("state.perfusion_stimulus", s.perfusion_stimulus);
+  a.put("state.stored_energy", s.stored_energy);
+}
+
+void load_state(const StateArchive& a, CoupledState& s) {
+  const Index n_dof = s.mech.u.size();
+  s.mech.u = sized(a, "state.u", n_dof);
+  s.mech.v = sized(a, "state.v", -1);
+  s.mech.a = sized(a, "state.a", -1);
+  const auto& h = a.get("state.history");
+  const int nq = static_cast<int>(a.scalar("state.history_qp"));
+  if (h.size() != static_cast<size_t>(s.history.size()) * kPronyDoubles || nq != s.history.n_qp())
+    throw InputError("state.history", "the checkpoint's viscous history does not fit this model");
+  for (Index i = 0; i < s.history.size(); ++i)
+    get_prony(h.data() + static_cast<size_t>(i) * kPronyDoubles, s.history.at(i / nq, static_cast<int>(i % nq)));
+  s.temperature = sized(a, "state.temperature", s.temperature.size());
+  s.tone = sized(a, "state.tone", -1);
+  s.time = a.scalar("state.time");
+  s.internal_force = sized(a, "state.internal_force", -1);
+  s.pressure = sized(a, "state.pressure", -1);
+  s.perfusion_stimulus = sized(a, "state.perfusion_stimulus", -1);
+  s.stored_energy = a.scalar("state.stored_energy");
+}
+
+void CoupledStepper::checkpoint_boundary() {
+  if (quasi_static_) quasi_static_->invalidate_factorization();
+}
+
+void CoupledStepper::save(StateArchive& a) const {
+  a.put("stepper.du_last", du_last_);
+  a.put("stepper.h_last", h_last_);
+  a.put("stepper.at_rest", at_rest_ ? 1.0 : 0.0);
+  a.put("stepper.tone_solved", tone_solved_);
+}
+
+void CoupledStepper::load(const StateArchive& a) {
+  du_last_ = a.vector("stepper.du_last");
+  h_last_ = a.scalar("stepper.h_last");
+  at_rest_ = a.scalar("stepper.at_rest") != 0;
+  tone_solved_ = a.vector("stepper.tone_solved");
+  checkpoint_boundary();
+}
+
+}  // namespace tissue

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "libtissue/core/progress.hpp"
+#include "libtissue/core/state_archive.hpp"
 #include "libtissue/mechanics/solid_problem.hpp"
 #include "libtissue/solver/load_provider.hpp"
 #include "libtissue/solver/mechanics_solver.hpp"
@@ -86,6 +87,12 @@ struct CoupledState {
   VectorX perfusion_stimulus;  ///< perfusion stimulus state per node [-] (PerfusionLaw; empty: 0)
   Real stored_energy = 0;      ///< stored energy of the solid at the committed state [J]
 };
+
+/// Writes every field of `s` to `a` under "state.*" (a checkpoint).
+void save_state(StateArchive& a, const CoupledState& s);
+/// Reads a state written by save_state into `s`, which is set up for the same model (sizes are checked:
+/// InputError naming the key when the checkpoint belongs to another model).
+void load_state(const StateArchive& a, CoupledState& s);
 
 /// Counts and timings of the mechanics of one or more macro steps.
 struct MechanicsStats {
@@ -165,6 +172,14 @@ class CoupledStepper {
     du_last_.resize(0);
     h_last_ = 0;
   }
+
+  /// A checkpoint boundary: drops the kept factorisation, so that a run resumed here (without it) and the
+  /// run that goes on solve the next substep alike.
+  void checkpoint_boundary();
+  /// Writes the predictor and rest-detection state to `a` under "stepper.*".
+  void save(StateArchive& a) const;
+  /// Reads what save() wrote (after checkpoint_boundary() on the saving side).
+  void load(const StateArchive& a);
 
   /// Reference volume of each cell [m^3].
   const VectorX& cell_volume() const { return volume_; }

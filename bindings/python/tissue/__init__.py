@@ -38,7 +38,10 @@ from ._tissue import (
     RunSummary,
     SessionSpec,
     Simulation,
+    checkpoint_path,
+    read_checkpoint,
     read_session_file,
+    reopen_results_at,
     units,
 )
 
@@ -314,6 +317,7 @@ def run_session(
     overwrite: bool = False,
     model: Union[Model, str, os.PathLike, None] = None,
     observers: Sequence[Callable] = (),
+    resume: bool = False,
 ) -> Results:
     """Runs a session like ``tissue run`` and returns its :class:`Results`.
 
@@ -326,6 +330,9 @@ def run_session(
                 bar on stderr), False shows nothing, a callable(fraction, status) is called
                 instead. Ctrl-C stops a run that reports progress (KeyboardInterrupt).
     overwrite:  replace an existing output file (else InputError if it exists).
+    resume:     continue a killed, failed or interrupted run into ``output`` from its checkpoint
+                (``checkpoint_path(output)``; written every [run] checkpoint_every, on failure and on
+                KeyboardInterrupt, removed when the run completes), like ``tissue run --resume``.
     model:      a :class:`Model` (reused, e.g. across a parameter study), a resolution name, a Gmsh
                 .msh path, or None: built from the session's [model] table.
     observers:  callables observer(step: SessionStep) called after every macro step (with the GIL);
@@ -347,6 +354,8 @@ def run_session(
                                        f"must be 0 (all cores) or a positive integer, got {threads!r}")
         spec.run.threads = threads
 
+    if resume and (output is None or overwrite):
+        _tissue._raise_input_error("resume", "needs the output file of the run to continue, without overwrite")
     if output is None:
         output = os.path.join(tempfile.mkdtemp(prefix="tissue-"), "run.h5")
     output = os.fspath(output)
@@ -372,8 +381,19 @@ def run_session(
         simulation = Simulation(model, spec, context)
         for observer in observers:
             simulation.add_observer(observer)
-        with ResultsWriter(output, OpenMode.overwrite if overwrite else OpenMode.create_new) as writer:
-            summary = simulation.run(writer)
+        checkpoint = checkpoint_path(output)
+        simulation.set_checkpoint_file(checkpoint)
+        if resume:
+            state = read_checkpoint(checkpoint)
+            with reopen_results_at(output, state.time) as writer:
+                summary = simulation.resume(writer, state)
+        else:
+            if os.path.exists(checkpoint):
+                os.remove(checkpoint)  # a stale one of an earlier run must not be resumed
+            with ResultsWriter(output, OpenMode.overwrite if overwrite else OpenMode.create_new) as writer:
+                summary = simulation.run(writer)
+        if os.path.exists(checkpoint):
+            os.remove(checkpoint)  # the run is complete
     finally:
         if bar is not None:
             bar.close()

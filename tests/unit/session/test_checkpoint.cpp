@@ -1,0 +1,133 @@
+// Checkpoints and resume (issue 12): a run resumed from a checkpoint continues the run that goes on to
+// round-off; a checkpoint of another protocol is refused; the results file is cut back to the checkpoint.
+#include <catch2/catch.hpp>
+#include <cmath>
+
+#include "libtissue/core/error.hpp"
+#include "libtissue/io/checkpoint_file.hpp"
+#include "libtissue/io/memory_sink.hpp"
+#include "libtissue/io/results_reader.hpp"
+#include "libtissue/session/model.hpp"
+#include "libtissue/session/session_file.hpp"
+#include "libtissue/session/simulation.hpp"
+#include "unit/io/sample_mesh.hpp"
+#include "unit/io/tmp_dir.hpp"
+
+namespace tissue {
+namespace {
+
+/// A short session with a moving tool, a rest and a follow-up; checkpoints every 2 s.
+const char* kSession = R"([model]
+resolution = "coarse"
+[run]
+threads = 1
+checkpoint_every = "2 s"
+[session]
+follow_up = "1 s"
+[[technique]]
+type = "stroking"
+target = "erector_spinae_right"
+force = "30 N"
+duration = "3 s"
+[[technique]]
+type = "rest"
+duration = "1 s"
+[outputs]
+myotonometer = false
+)";
+
+}  // namespace
+
+TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to round-off", "[session][checkpoint]") {
+  const testing::TempDir dir;
+  const SessionSpec s = parse_session(kSession, "resume.toml");
+  const Model m = Model::from_spec(s.model);
+  // The whole run; its checkpoint file keeps the last periodic checkpoint (t = 4 s of 5 s).
+  MemorySink whole;
+  Simulation a(m, s);
+  a.set_checkpoint_file(dir / "a.checkpoint.h5");
+  const RunSummary ra = a.run(whole);
+  const StateArchive cp = read_checkpoint(dir / "a.checkpoint.h5");
+  const double tc = cp.scalar("state.time");
+  CHECK(tc == Approx(4.0));
+
+  MemorySink rest;
+  Simulation b(m, s);
+  const RunSummary rb = b.resume(rest, cp);
+  CHECK(rest.meta().at("status") == "completed");
+  // Every series row after the checkpoint is the same, bit for bit.
+  const auto& ta = whole.series_time();
+  const auto& tb = rest.series_time();
+  REQUIRE(!tb.empty());
+  const size_t first = static_cast<size_t>(std::find(ta.begin(), ta.end(), tb.front()) - ta.begin());
+  REQUIRE(first + tb.size() == ta.size());
+  CHECK(tb.front() > tc);
+  int compared = 0;
+  for (const auto& c : rest.series_columns()) {
+    const auto& va = whole.series(c.group, c.name);
+    const auto& vb = rest.series(c.group, c.name);
+    for (size_t i = 0; i < tb.size(); ++i) {
+      INFO(c.group << "/" << c.name << " at t = " << tb[i]);
+      if (std::isnan(va[first + i])) {
+        CHECK(std::isnan(vb[i]));
+      } else {
+        CHECK(vb[i] == va[first + i]);
+        ++compared;
+      }
+    }
+  }
+  CHECK(compared > 100);
+  // The summary counts the whole run.
+  CHECK(rb.simulated_time == ra.simulated_time);
+  CHECK(rb.work == ra.work);
+  CHECK(rb.dissipated_heat == ra.dissipated_heat);
+  CHECK(rb.newton_iterations == ra.newton_iterations);
+  CHECK(rb.energy.stored_change == ra.energy.stored_change);
+  REQUIRE(rb.regions.size() == ra.regions.size());
+  for (size_t k = 0; k < ra.regions.size(); ++k) CHECK(rb.regions[k].peak_pressure == ra.regions[k].peak_pressure);
+}
+
+TEST_CASE("A checkpoint of another protocol is refused", "[session][checkpoint]") {
+  const testing::TempDir dir;
+  const SessionSpec s = parse_session(kSession, "resume.toml");
+  const Model m = Model::from_spec(s.model);
+  MemorySink sink;
+  Simulation a(m, s);
+  a.set_checkpoint_file(dir / "a.checkpoint.h5");
+  a.run(sink);
+  SessionSpec other = s;
+  other.follow_up = 2.0;  // a different protocol
+  Simulation b(m, other);
+  MemorySink rest;
+  CHECK_THROWS_WITH(b.resume(rest, read_checkpoint(dir / "a.checkpoint.h5")),
+                    Catch::Contains("another protocol or model"));
+  CHECK(rest.meta().at("status") == "failed");
+  CHECK_THROWS_WITH(read_checkpoint(dir / "missing.checkpoint.h5"), Catch::Contains("no checkpoint to resume"));
+}
+
+TEST_CASE("A results file reopened at a time keeps what was written up to then", "[io][checkpoint]") {
+  const testing::TempDir dir;
+  const auto path = dir / "r.h5";
+  {
+    ResultsWriter w(path);
+    w.write_meta("session", "x");
+    const Mesh mesh = testing::two_hex_mesh();
+    w.write_mesh(mesh);
+    for (int i = 0; i <= 4; ++i) {
+      const SeriesValue v{"session", "q", 10.0 * i, "1"};
+      w.append_series(i, std::span<const SeriesValue>(&v, 1));
+      w.write_field("T", i, FieldCenter::node, Eigen::MatrixXd::Constant(mesh.n_nodes(), 1, i), "K");
+    }
+    w.append_flags(std::vector<SafetyFlag>{{"k", "skin", 1.0, 2, 1, "1"}, {"k", "skin", 3.5, 2, 1, "1"}});
+  }
+  { const auto w = reopen_results_at(path, 2.0); }
+  const ResultsReader r(path);
+  CHECK(r.series_time() == std::vector<double>{0, 1, 2});
+  CHECK(r.series("session", "q").values == std::vector<double>{0, 10, 20});
+  CHECK(r.field_times() == std::vector<double>{0, 1, 2});
+  CHECK(r.flags().size() == 1);
+  CHECK(r.meta("session") == "x");
+  CHECK(!std::filesystem::exists(dir / "r.h5.partial"));
+}
+
+}  // namespace tissue
