@@ -24,7 +24,7 @@ int omp_thread_id_();
 /// Runs body(i, thread_id) for i in [0, n) on `threads` threads (static schedule).
 /// The body must not write to memory that another i writes.
 template <class Body>
-void parallel_for(Index n, int threads, Body&& body) {
+void parallel_for(Index n, [[maybe_unused]] int threads, Body&& body) {
 #if TISSUE_WITH_OPENMP
   if (threads > 1 && n > 1) {
 #pragma omp parallel for schedule(static) num_threads(threads)
@@ -60,7 +60,8 @@ using ColoredRegions = std::vector<std::vector<ColorGroup>>;
 /// the colours (one fork/join per call instead of one per colour and group). group_fn lets the caller pick a
 /// per-group kernel (e.g. the material law of a region) once per group and thread.
 template <class GroupFn>
-void parallel_for_colored_groups(const ColoredRegions& colors, int threads, GroupFn&& group_fn) {
+void parallel_for_colored_groups(const ColoredRegions& colors, [[maybe_unused]] int threads,
+                                 GroupFn&& group_fn) {
   auto serial = [&] {
     for (const auto& color : colors)
       for (const auto& g : color)

@@ -35,7 +35,7 @@ class SerialOpenMpScope {
   SerialOpenMpScope& operator=(const SerialOpenMpScope&) = delete;
 
  private:
-  int saved_ = 1;
+  [[maybe_unused]] int saved_ = 1;  // unused without OpenMP
 };
 }  // namespace
 

@@ -288,7 +288,7 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           if (mean_dil) {
             std::visit(
                 [&](const auto& iso) {
-                  fn([&L, &iso, &ctx](const Mat3& C, Index e, int, bool want_D) {
+                  fn([&iso, &ctx](const Mat3& C, Index e, int, bool want_D) {
                        return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose(), want_D));
                      },
                      &L.vol);

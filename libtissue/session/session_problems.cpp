@@ -46,7 +46,6 @@ BioheatProblem make_heat(const Model& model, const RunSpec& rs, int threads) {
 SessionProblems::SessionProblems(const Model& model, const RunSpec& run, int threads)
     : model_(model),
       run_(run),
-      threads_(threads),
       solid_(make_solid(model, threads)),
       contact_(model.mesh, skin_of(model)),
       heat_(make_heat(model, run, threads)) {

@@ -44,7 +44,6 @@ class SessionProblems {
  private:
   const Model& model_;
   RunSpec run_;
-  int threads_;
   SolidProblem solid_;
   ContactLoad contact_;
   BioheatProblem heat_;
