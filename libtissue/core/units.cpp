@@ -108,13 +108,22 @@ public:
   }
 
 private:
+  // Bounds that keep absurd input (found by tests/fuzz/fuzz_units) from looping for minutes, overflowing the
+  // exponents or the stack: no unit of a physical quantity comes near them.
+  static constexpr int kMaxPower = 12;     // |n| in "^n"
+  static constexpr int kMaxExponent = 24;  // |exponent| of kg, m, s, K in the whole unit
+  static constexpr int kMaxDepth = 16;     // nested parentheses
+
   [[noreturn]] void fail(const std::string& m) const { throw InputError(std::string(field_), m); }
   void skip() {
     while (i_ < s_.size() && s_[i_] == ' ') ++i_;
   }
-  static void combine(UnitDef& a, const UnitDef& b, int sign) {
+  void combine(UnitDef& a, const UnitDef& b, int sign) const {
     a.scale *= sign > 0 ? b.scale : 1.0 / b.scale;
     a.dim = sign > 0 ? a.dim * b.dim : a.dim / b.dim;
+    for (int e : a.dim.e)
+      if (std::abs(e) > kMaxExponent)
+        fail("unit of '" + std::string(whole_) + "' has a power beyond " + std::to_string(kMaxExponent));
   }
   UnitDef product() {
     UnitDef u = factor();
@@ -135,8 +144,12 @@ private:
   UnitDef factor() {
     UnitDef base;
     if (i_ < s_.size() && s_[i_] == '(') {
+      if (++depth_ > kMaxDepth)
+        fail("unit of '" + std::string(whole_) + "' nests more than " + std::to_string(kMaxDepth) +
+             " parentheses");
       ++i_;
       base = product();
+      --depth_;
       if (i_ >= s_.size() || s_[i_] != ')') fail("missing ')' in unit of '" + std::string(whole_) + "'");
       ++i_;
     } else {
@@ -156,6 +169,9 @@ private:
       const std::string_view p = s_.substr(i_, k - i_);
       if (p.empty() || std::from_chars(p.data(), p.data() + p.size(), power).ec != std::errc{})
         fail("malformed exponent in unit of '" + std::string(whole_) + "'");
+      if (power > kMaxPower || power < -kMaxPower)
+        fail("exponent " + std::string(p) + " in unit of '" + std::string(whole_) + "' is beyond +-" +
+             std::to_string(kMaxPower));
       i_ = k;
       UnitDef out{1, dimensionless};
       for (int r = 0; r < std::abs(power); ++r) combine(out, base, power > 0 ? 1 : -1);
@@ -165,6 +181,7 @@ private:
   }
   std::string_view s_, field_, whole_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 UnitDef parse_unit(std::string_view expr, std::string_view field, std::string_view whole) {
@@ -190,6 +207,8 @@ Quantity parse(std::string_view text, std::string_view field) {
   if (rest == "degC" || rest == "°C" || rest == "C")
     return {value + kCelsius, temperature};
   const UnitDef u = parse_unit(rest, field, whole);
+  if (!std::isfinite(value * u.scale))
+    throw InputError(std::string(field), "not a finite number in SI units: '" + whole + "'");
   return {value * u.scale, u.dim};
 }
 
@@ -203,6 +222,9 @@ Real convert(Real value, std::string_view unit, const Dimension& expected, std::
   if (!(u.dim == expected))
     throw InputError(std::string(field), "expected a " + describe(expected) + " but the unit '" + std::string(unit) +
                                              "' is a " + describe(u.dim));
+  if (!std::isfinite(value * u.scale))
+    throw InputError(std::string(field),
+                     "the value in " + std::string(unit) + " is not a finite number in SI units");
   return value * u.scale;
 }
 

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <string>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/units.hpp"
@@ -39,4 +40,21 @@ TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
   CHECK_THROWS_WITH(u::parse_as("-inf N", u::force, "force"), Catch::Contains("not a finite number"));
   CHECK_THROWS_WITH(u::parse_as("1e999 N", u::force, "force"), Catch::Contains("force"));
   CHECK_THROWS_WITH(u::parse_as("3 J/(kg K", u::force, "c"), Catch::Contains("missing ')'"));
+}
+
+// Found by tests/fuzz/fuzz_units: "^2147483647" looped 2^31 times, nested powers overflowed the exponents,
+// deep parentheses recursed without bound, and "1e300 GPa" came back as inf.
+TEST_CASE("Absurd units are rejected as input errors", "[core][units][fuzz]") {
+  CHECK_THROWS_AS(u::parse("1 m^2147483647", "f"), InputError);
+  CHECK_THROWS_WITH(u::parse("1 m^13", "f"), Catch::Contains("exponent 13") && Catch::Contains("f"));
+  CHECK_THROWS_AS(u::parse("1 (((m^12)^12)^12)^12", "f"), InputError);
+  CHECK_THROWS_AS(u::parse("1 m^-2147483648", "f"), InputError);
+  CHECK_THROWS_AS(u::convert(1, "m^99999", u::length, "f"), InputError);
+  CHECK_THROWS_WITH(u::parse("1 " + std::string(40, '(') + "m" + std::string(40, ')'), "f"),
+                    Catch::Contains("parentheses"));
+  CHECK_THROWS_WITH(u::parse("1e300 GPa", "f"), Catch::Contains("not a finite number"));
+  CHECK_THROWS_WITH(u::convert(1e300, "GPa", u::pressure, "f"), Catch::Contains("not a finite number"));
+  // Units of real quantities stay well inside the bounds.
+  CHECK(u::parse_as("1 kg*m^2/s^3/K", u::power / u::temperature) == Approx(1));
+  CHECK(u::parse_as("2 ((m))^12/m^12", u::dimensionless) == Approx(2));
 }
