@@ -112,6 +112,8 @@ void bind_session(py::module_& m) {
                      "Interval of the /series rows [s] (0: every macro step).")
       .def_readwrite("fields_every", &RunSpec::fields_every,
                      "Interval of the /fields snapshots [s] (0: only at the end).")
+      .def_readwrite("max_cuts", &RunSpec::max_cuts,
+                     "A failed substep is halved up to this many times in a row before the run stops.")
       .def_readwrite("checkpoint_every", &RunSpec::checkpoint_every,
                      "Simulated time between checkpoints of a run with a checkpoint file [s] (0: only on "
                      "failure or interruption).")

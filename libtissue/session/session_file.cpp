@@ -635,7 +635,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                   "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
                   "tangent_reuse", "extrapolate", "keep_factorization", "contact_penalty", "prebalance_time",
                   "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles", "substep_scale", "dt_quiet",
-                  "checkpoint_every"});
+                  "checkpoint_every", "max_cuts"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -676,6 +676,8 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
         c.quantity(*r, "newton_tolerance", units::dimensionless, "run.newton_tolerance", rs.newton_tolerance);
     if (!(rs.newton_tolerance > 0 && rs.newton_tolerance < 1))
       c.fail(r->get("newton_tolerance"), "run.newton_tolerance", "must lie in (0, 1)");
+    rs.max_cuts = c.integer(*r, "max_cuts", "run.max_cuts", rs.max_cuts);
+    if (rs.max_cuts < 0 || rs.max_cuts > 30) c.fail(r->get("max_cuts"), "run.max_cuts", "must lie in 0 .. 30");
     rs.tangent_reuse = c.integer(*r, "tangent_reuse", "run.tangent_reuse", rs.tangent_reuse);
     if (rs.tangent_reuse < 0) c.fail(r->get("tangent_reuse"), "run.tangent_reuse", "must not be negative");
     rs.extrapolate = c.boolean(*r, "extrapolate", "run.extrapolate", rs.extrapolate);

@@ -72,6 +72,7 @@ CoupledOptions SessionProblems::stepper_options() const {
   q.newton.line_search_tolerance = kSessionLineSearchTolerance;
   q.force_tolerance = run_.force_tolerance;
   o.extrapolate = run_.extrapolate;
+  o.policy.max_cuts = run_.max_cuts;
   o.max_thermal_step = run_.dt_thermal;
   o.rest_motion = run_.rest_motion;
   o.rest_tone = run_.rest_tone;

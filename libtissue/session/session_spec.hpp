@@ -52,6 +52,7 @@ struct RunSpec {
   Real prebalance_time = 600.0;  ///< creep time before t = 0 over which the resting tone is balanced [s]
   Real rest_motion = 1e-7;  ///< unloaded motion per substep below which tissue is at rest (no solve) [m]
   Real rest_tone = 1e-3;    ///< tone change that unsettles tissue at rest [-]
+  int max_cuts = 6;  ///< a failed substep is halved up to this many times in a row before the run stops
   Real substep_scale = 1.0;  ///< factor on every technique's mechanical step limit, in (0, 1] (reference runs)
 };
 

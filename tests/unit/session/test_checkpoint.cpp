@@ -7,6 +7,7 @@
 #include "libtissue/io/checkpoint_file.hpp"
 #include "libtissue/io/memory_sink.hpp"
 #include "libtissue/io/results_reader.hpp"
+#include "libtissue/loading/footprint.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
@@ -36,7 +37,77 @@ duration = "1 s"
 myotonometer = false
 )";
 
+/// A thumb pressing straight down over a muscle with a force ramped to `force` over 0.5 s (1 s long).
+class Press final : public Technique {
+ public:
+  Press(const Mesh& mesh, Real force) : force_(force) {
+    centre_ = skin_point_above_region(mesh, *mesh.regions.find("erector_spinae_right"));
+  }
+  std::string_view name() const override { return "press"; }
+  ToolCommand command(Real t) const override {
+    if (t < 0 || t > duration()) return ToolCommand::inactive();
+    ToolCommand c;
+    c.pose.centre = centre_;
+    c.footprint = Footprint::thumb();
+    c.force = force_ * std::min(t / 0.5, 1.0);
+    c.mu = 0;
+    return c;
+  }
+  Real max_dt(Real) const override { return 0.25; }
+  Real duration() const override { return 1.0; }
+  std::string_view target() const override { return "erector_spinae_right"; }
+
+ private:
+  Real force_;
+  Vec3 centre_;
+};
+
+/// A rest of 2 s, then the press with `force`, then a 1 s follow-up; a failed substep is halved `cuts` times.
+SessionSpec press_session(const Model& m, Real force, int cuts) {
+  std::string text = R"([model]
+resolution = "coarse"
+[run]
+threads = 1
+max_cuts = {cuts}
+[session]
+follow_up = "1 s"
+[[technique]]
+type = "rest"
+duration = "2 s"
+[outputs]
+myotonometer = false
+)";
+  text.replace(text.find("{cuts}"), 6, std::to_string(cuts));
+  SessionSpec s = parse_session(text, "press.toml");
+  TechniqueSpec press;
+  press.type = "press";
+  press.target = "erector_spinae_right";
+  press.options = CustomTechnique{std::make_shared<const Press>(m.mesh, force)};
+  s.protocol.push_back(press);
+  return s;
+}
+
 }  // namespace
+
+TEST_CASE("A failed run saves the state before the failed step; resumed with a changed setting it completes",
+          "[session][checkpoint]") {
+  const testing::TempDir dir;
+  const Model m = Model::from_spec(parse_session("[model]\nresolution = \"coarse\"\n", "m.toml").model);
+  MemorySink failed;
+  Simulation crush(m, press_session(m, 5000.0, 0));  // 5 kN on a thumb, no halving: the solve fails
+  crush.set_checkpoint_file(dir / "p.checkpoint.h5");
+  CHECK_THROWS_WITH(crush.run(failed), Catch::Contains("in item 1 (press") && Catch::Contains("checkpoint at t = 2"));
+  CHECK(failed.meta().at("status") == "failed");
+  const StateArchive cp = read_checkpoint(dir / "p.checkpoint.h5");
+  CHECK(cp.scalar("state.time") == Approx(2.0));  // the start of the failed macro step
+  MemorySink rest;
+  Simulation gentle(m, press_session(m, 20.0, 6));  // the same items and times; gentler, with halvings
+  const RunSummary r = gentle.resume(rest, cp);
+  CHECK(r.simulated_time == Approx(4.0));
+  CHECK(r.applied_force == Approx(20.0));
+  CHECK(rest.meta().at("status") == "completed");
+  CHECK(rest.series_time().front() > 2.0);
+}
 
 TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to round-off", "[session][checkpoint]") {
   const testing::TempDir dir;
