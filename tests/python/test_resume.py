@@ -9,6 +9,7 @@ import pathlib
 import random
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -165,3 +166,26 @@ def test_keyboard_interrupt_in_python_leaves_a_checkpoint_that_resume_continues(
     with h5py.File(out, "r") as f:
         assert f["meta"].attrs["status"] == "completed"
         assert f["series/time"][-1] == pytest.approx(11.0)
+
+
+def test_ctrl_c_stops_a_quiet_run_session_with_a_checkpoint(tmp_path):
+    tissue = import_tissue()
+    session = write_session(tmp_path, "s.toml")
+    out = tmp_path / "quiet.h5"
+    package = pathlib.Path(tissue.__file__).resolve().parents[1]
+    script = (f"import sys; sys.path.insert(0, {str(package)!r}); import tissue; "
+              f"tissue.run_session({str(session)!r}, output={str(out)!r}, progress=False)")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 120
+    while not out.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(4)  # a few macro steps
+    assert proc.poll() is None, "the run ended before Ctrl-C"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode != 0
+    assert "KeyboardInterrupt" in err
+    with h5py.File(out, "r") as f:
+        assert f["meta"].attrs["status"] == "interrupted"
+    assert (tmp_path / "quiet.checkpoint.h5").exists()

@@ -308,6 +308,10 @@ def _progress_bar():
         return _TqdmBar(text_tqdm)
 
 
+def _quiet(fraction: float, status: str) -> None:
+    """A progress callback that shows nothing (the run checks for Ctrl-C when it calls it)."""
+
+
 def run_session(
     session: Union[str, os.PathLike, SessionSpec],
     output: Union[str, os.PathLike, None] = None,
@@ -328,7 +332,8 @@ def run_session(
     threads:    element-loop threads; None uses the session's [run] threads (0 = all cores).
     progress:   True shows a progress bar (tqdm when importable, notebook-friendly; else a text
                 bar on stderr), False shows nothing, a callable(fraction, status) is called
-                instead. Ctrl-C stops a run that reports progress (KeyboardInterrupt).
+                instead. Ctrl-C stops the run at its next macro step (KeyboardInterrupt), after
+                writing a checkpoint (``resume=True`` continues it).
     overwrite:  replace an existing output file (else InputError if it exists).
     resume:     continue a killed, failed or interrupted run into ``output`` from its checkpoint
                 (``checkpoint_path(output)``; written every [run] checkpoint_every, on failure and on
@@ -370,7 +375,7 @@ def run_session(
     elif callable(progress):
         callback = progress
     else:
-        callback = None
+        callback = _quiet  # still lets Ctrl-C (KeyboardInterrupt) stop the run at its next macro step
 
     from .session import load_model
 
