@@ -12,7 +12,11 @@ void bind_loading(py::module_& m) {
                         "Contact shape of a tool: an elliptical patch with semi-axes a, b [m] and the radial "
                         "pressure profile (1 - rho^n)^m.\nUse the named tools (Footprint.palm(), ...) or "
                         "footprint_by_name('palm'); Footprint(a=..., b=..., n=..., m=...) is a custom tool.")
-      .def(py::init(&from_kwargs<Footprint>))
+      .def(py::init([](const py::kwargs& kw) {
+             Footprint f = from_kwargs<Footprint>(kw);
+             f.validate();  // a custom tool is checked when it is made, not when it is first used
+             return f;
+           }))
       .def_property_readonly("name", [](const Footprint& f) { return std::string(f.name); }, "Tool name for reports.")
       .def_readwrite("a", &Footprint::a, "Semi-axis along the tool's u direction [m].")
       .def_readwrite("b", &Footprint::b, "Semi-axis across [m].")

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -203,20 +204,28 @@ struct Keys {
     });
     return *this;
   }
-  Keys& integer(const char* key, int O::*m, const char* doc) {
-    info.push_back({key, "integer", std::to_string(O{}.*m), doc, ""});
+  Keys& integer(const char* key, int O::*m, const char* doc, int lo, int hi) {
+    const std::string range = std::to_string(lo) + " .. " + std::to_string(hi);
+    info.push_back({key, "integer", std::to_string(O{}.*m), doc, range});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.integer(t, key, p + "." + key, o.*m);
+      if (o.*m < lo || o.*m > hi)
+        c.fail(t.get(key), p + "." + key, "must lie in " + range + ", got " + std::to_string(o.*m));
     });
     return *this;
   }
-  Keys& tool(const char* key, Footprint O::*m, const char* doc) {
-    info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc, ""});
+  /// A tool by name; `allowed` (if not empty) lists the names this key accepts.
+  Keys& tool(const char* key, Footprint O::*m, const char* doc, std::vector<std::string> allowed = {}) {
+    std::string range;
+    for (const auto& a : allowed) range += (range.empty() ? "" : ", ") + a;
+    info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc, range});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       if (const toml::node* n = t.get(key)) {
         const std::string name = c.string(t, key, p + "." + key, "");
+        if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+          c.fail(n, p + "." + key, "must be one of " + range + ", got '" + name + "'");
         try {
           o.*m = footprint_by_name(name, p + "." + key);
         } catch (const InputError& e) {
@@ -317,7 +326,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .eta(&SO::eta)
             .quantity("ramp", &SO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &SO::duration, time, "time", S, "total time")
-            .integer("lanes", &SO::lanes, "parallel strokes across the muscle")
+            .integer("lanes", &SO::lanes, "parallel strokes across the muscle", 1, 12)
             .quantity("inset", &SO::inset, length, "length", cm, "margin of the path inside the region"));
     using DO = DeepStrokingOptions;
     t["deep_stroking"] = entry<DO>(
@@ -330,7 +339,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .eta(&DO::eta)
             .quantity("ramp", &DO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &DO::duration, time, "time", S, "total time")
-            .integer("lanes", &DO::lanes, "parallel strokes across the muscle")
+            .integer("lanes", &DO::lanes, "parallel strokes across the muscle", 1, 12)
             .quantity("inset", &DO::inset, length, "length", cm, "margin of the path inside the region"));
     using KO = KneadingOptions;
     t["kneading"] = entry<KO>(
@@ -364,7 +373,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
     t["massage_gun"] = entry<MO>(
         "percussion massage gun: depth-controlled strokes at 20-53 Hz, gliding along the fibres",
         Keys<MO>{}
-            .tool("head", &MO::head, "attachment: gun_ball, gun_flat or gun_bullet")
+            .tool("head", &MO::head, "attachment of the gun", {"gun_ball", "gun_flat", "gun_bullet"})
             .quantity("frequency", &MO::frequency, frequency, "frequency", Hz, "stroke rate (20-53 Hz)")
             .quantity("stroke", &MO::stroke, length, "length", mm, "peak-to-peak head travel")
             .quantity("preload_depth", &MO::preload_depth, length, "length", mm,
@@ -755,7 +764,11 @@ SessionSpec read_session_file(const std::string& path) {
   if (!in) throw InputError(SourceLocation{path, 0, 0}, "", "cannot open session file");
   std::ostringstream ss;
   ss << in.rdbuf();
-  return parse_session(ss.str(), path);
+  SessionSpec spec = parse_session(ss.str(), path);
+  // A mesh named relative to the session file lives beside it, wherever the program runs.
+  if (std::filesystem::path mesh = spec.model.mesh_file; !mesh.empty() && mesh.is_relative())
+    spec.model.mesh_file = (std::filesystem::path(path).parent_path() / mesh).lexically_normal().string();
+  return spec;
 }
 
 }  // namespace tissue

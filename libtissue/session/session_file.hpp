@@ -9,7 +9,8 @@
 
 namespace tissue {
 
-/// Reads a session file; errors are InputError with "file:line:col: field: message".
+/// Reads a session file; errors are InputError with "file:line:col: field: message". A relative
+/// [model] mesh path is taken relative to the session file's folder.
 SessionSpec read_session_file(const std::string& path);
 /// Parses session text; `label` names the source in error messages.
 SessionSpec parse_session(std::string_view text, const std::string& label);

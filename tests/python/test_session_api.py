@@ -355,3 +355,13 @@ def test_plots_of_a_session(run, model):
     ax = plot.tool_path(model.mesh, session=run["session"])
     assert len(ax.lines) >= 2  # the stroking path and the Python press
     plt.close("all")
+
+
+def test_a_relative_mesh_path_is_beside_the_session_file(tmp_path, monkeypatch):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    session = folder / "s.toml"
+    session.write_text('[model]\nmesh = "back.msh"\n[session]\n')
+    monkeypatch.chdir(tmp_path)  # the program runs elsewhere
+    spec = tissue.read_session_file(str(session))
+    assert pathlib.Path(spec.model.mesh_file) == folder / "back.msh"
