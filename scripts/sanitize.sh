@@ -30,8 +30,8 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 slow='^test_session:.*(on the coarse model|Cycle averaging|caller cancels)'
 slow+='|^test_rigid_contact:.*(a ball pressed into a thick block|the head is in axial equilibrium)'
 slow+='|^test_standard_outputs:.*After the follow-up|^test_observe:.*Myotonometer on a homogeneous block'
-slow+='|^test_checkpoint:.*(failed run saves the state|resumed with a changed setting'
-slow+='|resumed from a checkpoint)'
+slow+='|^test_checkpoint:.*(failed run saves its state'
+slow+='|resumed from a checkpoint|of another protocol is refused)'
 (cd "$dir" && ctest -j "$jobs" -L '^unit$' -E "$slow" --output-on-failure --timeout 600)
 
 # Fuzzers: a scratch copy of each seed corpus (new inputs stay out of the source tree), a fixed time each,

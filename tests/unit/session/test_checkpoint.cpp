@@ -89,7 +89,7 @@ myotonometer = false
 
 }  // namespace
 
-TEST_CASE("A failed run saves the state before the failed step; resumed with a changed setting it completes",
+TEST_CASE("A failed run saves its state and completes when resumed with a changed setting",
           "[session][checkpoint]") {
   const testing::TempDir dir;
   const Model m = Model::from_spec(parse_session("[model]\nresolution = \"coarse\"\n", "m.toml").model);
