@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <string>
@@ -22,6 +23,10 @@ class StateArchive {
   /// Stores a vector under `key`.
   void put(std::string_view key, const VectorX& values) {
     put(key, std::span<const double>(values.data(), static_cast<size_t>(values.size())));
+  }
+  /// Stores a few numbers under `key`, e.g. put("tools.stats", {a, b}).
+  void put(std::string_view key, std::initializer_list<double> values) {
+    put(key, std::span<const double>(values.begin(), values.size()));
   }
   /// Stores one number under `key`.
   void put(std::string_view key, double value) { put(key, std::span<const double>(&value, 1)); }

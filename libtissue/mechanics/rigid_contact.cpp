@@ -126,8 +126,8 @@ void RigidToolContact::save(StateArchive& a, std::string_view prefix) const {
   n.reserve(3 * normal_committed_.size());
   for (const Vec3& v : normal_committed_) n.insert(n.end(), {v.x(), v.y(), v.z()});
   a.put(p + ".normal", std::span<const Real>(n));
-  a.put(p + ".head", std::span<const Real>(std::vector<Real>{state_.head_depth, state_.force, state_.stalled ? 1.0 : 0.0,
-                                                             static_cast<Real>(state_.points_in_contact)}));
+  a.put(p + ".head",
+        {state_.head_depth, state_.force, state_.stalled ? 1.0 : 0.0, Real(state_.points_in_contact)});
 }
 
 void RigidToolContact::load(const StateArchive& a, std::string_view prefix) {

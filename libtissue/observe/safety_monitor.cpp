@@ -140,7 +140,7 @@ void SafetyMonitor::save(StateArchive& a, std::string_view prefix) const {
   const std::string p(prefix);
   a.put(p + ".dose", dose_);
   a.put(p + ".last_rate", last_rate_);
-  a.put(p + ".clock", std::span<const Real>(std::vector<Real>{last_time_, started_ ? 1.0 : 0.0, last_bone_pressure_}));
+  a.put(p + ".clock", {last_time_, started_ ? 1.0 : 0.0, last_bone_pressure_});
   std::vector<std::string> raised;
   for (const auto& [k, on] : active_)
     if (on) raised.push_back(k);

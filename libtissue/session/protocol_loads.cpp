@@ -195,9 +195,8 @@ void ProtocolLoads::save(StateArchive& a) const {
   a.put("tools.rigid_pressure_prev", std::span<const Real>(rigid_pressure_prev_));
   a.put("tools.rigid_force_prev", rigid_force_prev_);
   a.put("tools.rigid_prev_valid", rigid_prev_valid_ ? 1.0 : 0.0);
-  a.put("tools.stretch", std::span<const Real>(std::vector<Real>{stretch_start_, stretch_end_, stretch_step_}));
-  a.put("tools.stats", std::span<const Real>(std::vector<Real>{static_cast<Real>(stats_.rigid_substeps),
-                                                              static_cast<Real>(stats_.stalled_substeps)}));
+  a.put("tools.stretch", {stretch_start_, stretch_end_, stretch_step_});
+  a.put("tools.stats", {Real(stats_.rigid_substeps), Real(stats_.stalled_substeps)});
 }
 
 void ProtocolLoads::load(const StateArchive& a) {

@@ -156,7 +156,7 @@ void SessionRecorder::write_fields(Real t, const CoupledState& s, const CellStre
 }
 
 void SessionRecorder::save(StateArchive& a) const {
-  a.put("recorder.schedule", std::span<const Real>(std::vector<Real>{next_series_, next_field_, last_field_}));
+  a.put("recorder.schedule", {next_series_, next_field_, last_field_});
 }
 
 void SessionRecorder::load(const StateArchive& a) {

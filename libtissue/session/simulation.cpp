@@ -216,11 +216,10 @@ std::string failure_message(const StepFailure& f, const Protocol& protocol, cons
 void save_summary(StateArchive& a, const RunSummary& r) {
   const EnergyBudget& e = r.energy;
   a.put("summary.totals",
-        std::span<const Real>(std::vector<Real>{
-            r.peak_contact_pressure, r.applied_force, Real(r.steps), Real(r.rest_steps), Real(r.newton_iterations),
-            Real(r.factorizations), Real(r.thermal_steps), r.friction_heat, r.dissipated_heat, r.work,
-            r.contact_heat, Real(r.resolved_cycles), Real(r.jumped_cycles), e.perfusion_heat, e.convection_heat,
-            e.core_heat, e.heat_content_change}));
+        {r.peak_contact_pressure, r.applied_force, Real(r.steps), Real(r.rest_steps), Real(r.newton_iterations),
+         Real(r.factorizations), Real(r.thermal_steps), r.friction_heat, r.dissipated_heat, r.work, r.contact_heat,
+         Real(r.resolved_cycles), Real(r.jumped_cycles), e.perfusion_heat, e.convection_heat, e.core_heat,
+         e.heat_content_change});
   std::vector<Real> regions, profile, flags;
   for (const auto& g : r.regions)
     regions.insert(regions.end(), {g.peak_displacement, g.peak_pressure, g.peak_von_mises, g.peak_shear_strain,

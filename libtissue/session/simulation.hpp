@@ -131,7 +131,7 @@ class Simulation {
   RunSummary resume(ResultsSink& sink, const StateArchive& checkpoint);
   /// Writes checkpoints to `path` (io/checkpoint_file.hpp): every [run] checkpoint_every of simulated time at
   /// the end of a macro step, and when the run fails (the state at the start of the failed macro step) or is
-  /// cancelled. Empty: none (the default). A checkpoint drops the kept factorisation, so that a run resumed
+  /// cancelled. Empty: none (the default). A checkpoint starts a fresh mechanics stepper, so that a run resumed
   /// from it and the run that goes on solve alike (they agree to round-off).
   void set_checkpoint_file(std::filesystem::path path) { checkpoint_file_ = std::move(path); }
   /// Adds an observer called after every macro step.

@@ -542,10 +542,6 @@ void load_state(const StateArchive& a, CoupledState& s) {
   s.stored_energy = a.scalar("state.stored_energy");
 }
 
-void CoupledStepper::checkpoint_boundary() {
-  if (quasi_static_) quasi_static_->invalidate_factorization();
-}
-
 void CoupledStepper::save(StateArchive& a) const {
   a.put("stepper.du_last", du_last_);
   a.put("stepper.h_last", h_last_);
@@ -558,7 +554,6 @@ void CoupledStepper::load(const StateArchive& a) {
   h_last_ = a.scalar("stepper.h_last");
   at_rest_ = a.scalar("stepper.at_rest") != 0;
   tone_solved_ = a.vector("stepper.tone_solved");
-  checkpoint_boundary();
 }
 
 }  // namespace tissue

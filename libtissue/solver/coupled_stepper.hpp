@@ -173,12 +173,10 @@ class CoupledStepper {
     h_last_ = 0;
   }
 
-  /// A checkpoint boundary: drops the kept factorisation, so that a run resumed here (without it) and the
-  /// run that goes on solve the next substep alike.
-  void checkpoint_boundary();
   /// Writes the predictor and rest-detection state to `a` under "stepper.*".
   void save(StateArchive& a) const;
-  /// Reads what save() wrote (after checkpoint_boundary() on the saving side).
+  /// Reads what save() wrote into a freshly built stepper (one without solver history: the run that goes on
+  /// from a checkpoint starts a fresh one too, so both solve alike).
   void load(const StateArchive& a);
 
   /// Reference volume of each cell [m^3].

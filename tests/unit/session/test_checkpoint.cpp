@@ -2,6 +2,7 @@
 // round-off; a checkpoint of another protocol is refused; the results file is cut back to the checkpoint.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/io/checkpoint_file.hpp"
@@ -36,6 +37,14 @@ duration = "1 s"
 [outputs]
 myotonometer = false
 )";
+
+/// Runs `s` on `m` into `sink` with checkpoints to `file`; the file keeps the last periodic one.
+RunSummary run_with_checkpoints(const Model& m, const SessionSpec& s, const std::filesystem::path& file,
+                                MemorySink& sink) {
+  Simulation sim(m, s);
+  sim.set_checkpoint_file(file);
+  return sim.run(sink);
+}
 
 /// A thumb pressing straight down over a muscle with a force ramped to `force` over 0.5 s (1 s long).
 class Press final : public Technique {
@@ -115,9 +124,7 @@ TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to ro
   const Model m = Model::from_spec(s.model);
   // The whole run; its checkpoint file keeps the last periodic checkpoint (t = 4 s of 5 s).
   MemorySink whole;
-  Simulation a(m, s);
-  a.set_checkpoint_file(dir / "a.checkpoint.h5");
-  const RunSummary ra = a.run(whole);
+  const RunSummary ra = run_with_checkpoints(m, s, dir / "a.checkpoint.h5", whole);
   const StateArchive cp = read_checkpoint(dir / "a.checkpoint.h5");
   const double tc = cp.scalar("state.time");
   CHECK(tc == Approx(4.0));
@@ -163,9 +170,7 @@ TEST_CASE("A checkpoint of another protocol is refused", "[session][checkpoint]"
   const SessionSpec s = parse_session(kSession, "resume.toml");
   const Model m = Model::from_spec(s.model);
   MemorySink sink;
-  Simulation a(m, s);
-  a.set_checkpoint_file(dir / "a.checkpoint.h5");
-  a.run(sink);
+  run_with_checkpoints(m, s, dir / "a.checkpoint.h5", sink);
   SessionSpec other = s;
   other.follow_up = 2.0;  // a different protocol
   Simulation b(m, other);
