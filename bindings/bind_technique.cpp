@@ -150,6 +150,14 @@ void friction_fields(py::class_<O>& c) {
       .def_readwrite("eta", &O::eta, "Fraction of the friction heat entering the skin [-], 0..1.");
 }
 
+/// Adds the warm hand's fields of the hand techniques.
+template <class O>
+void hand_fields(py::class_<O>& c) {
+  c.def_readwrite("hand_temperature", &O::hand_temperature, "The hand's skin temperature [K] (15-45 degC).")
+      .def_readwrite("hand_conductance", &O::hand_conductance,
+                     "Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.");
+}
+
 }  // namespace
 
 void bind_technique(py::module_& m) {
@@ -258,6 +266,7 @@ void bind_technique(py::module_& m) {
       .def_readwrite("lanes", &StrokingOptions::lanes, "Parallel strokes across the muscle.")
       .def_readwrite("inset", &StrokingOptions::inset, "Margin of the path inside the region [m].");
   friction_fields(so);
+  hand_fields(so);
 
   auto dso = options_class<DeepStrokingOptions>(m, "DeepStrokingOptions",
                                                 "Options of deep stroking (slow, strong strokes), SI units.");
@@ -269,6 +278,7 @@ void bind_technique(py::module_& m) {
       .def_readwrite("lanes", &DeepStrokingOptions::lanes, "Parallel strokes across the muscle.")
       .def_readwrite("inset", &DeepStrokingOptions::inset, "Margin of the path inside the region [m].");
   friction_fields(dso);
+  hand_fields(dso);
 
   auto ko =
       options_class<KneadingOptions>(m, "KneadingOptions", "Options of kneading (petrissage), SI units.");
@@ -283,6 +293,7 @@ void bind_technique(py::module_& m) {
       .def_readwrite("duration", &KneadingOptions::duration, "Total time [s].")
       .def_readwrite("inset", &KneadingOptions::inset, "Margin of the circles inside the region [m].");
   friction_fields(ko);
+  hand_fields(ko);
 
   auto po = options_class<PercussionOptions>(m, "PercussionOptions",
                                              "Options of percussion (tapotement), SI units.");
@@ -295,6 +306,7 @@ void bind_technique(py::module_& m) {
       .def_readwrite("duration", &PercussionOptions::duration, "Total time [s].")
       .def_readwrite("inset", &PercussionOptions::inset, "Margin of the path inside the region [m].");
   friction_fields(po);
+  hand_fields(po);
 
   auto mo = options_class<MassageGunOptions>(
       m, "MassageGunOptions", "Options of the massage gun (depth-controlled strokes), SI units.");
@@ -326,9 +338,11 @@ void bind_technique(py::module_& m) {
       .def_readwrite("inset", &TransverseFrictionOptions::inset,
                      "Margin of the stroke inside the region [m].");
   friction_fields(to);
+  hand_fields(to);
 
-  options_class<StaticCompressionOptions>(m, "StaticCompressionOptions",
-                                          "Options of static compression (ramp, hold, release), SI units.")
+  auto sco = options_class<StaticCompressionOptions>(
+      m, "StaticCompressionOptions", "Options of static compression (ramp, hold, release), SI units.");
+  sco
       .def_readwrite("tool", &StaticCompressionOptions::tool, "Contact shape (Footprint).")
       .def_readwrite("force", &StaticCompressionOptions::force, "Hold force [N].")
       .def_readwrite("ramp", &StaticCompressionOptions::ramp, "Ramp from 0 to the force [s].")
@@ -338,6 +352,7 @@ void bind_technique(py::module_& m) {
                      "Contact point along the fibres [m].")
       .def_readwrite("offset_across", &StaticCompressionOptions::offset_across,
                      "Contact point across the fibres [m].");
+  hand_fields(sco);
 
   auto vo = options_class<VibrationOptions>(m, "VibrationOptions", "Options of vibration, SI units.");
   vo.def_readwrite("tool", &VibrationOptions::tool, "Contact shape (Footprint).")
@@ -349,6 +364,7 @@ void bind_technique(py::module_& m) {
       .def_readwrite("duration", &VibrationOptions::duration, "Total time [s].")
       .def_readwrite("inset", &VibrationOptions::inset, "Margin of the path inside the region [m].");
   friction_fields(vo);
+  hand_fields(vo);
 
   options_class<HeatPackOptions>(m, "HeatPackOptions", "Options of a heat pack (resting warm pad), SI units.")
       .def_readwrite("pack", &HeatPackOptions::pack, "Contact shape (Footprint).")

@@ -38,6 +38,9 @@ struct TissueResponse {
   Real stored_energy;  ///< free energy of the passive part m(T) Psi [J/m^3]
   Real dissipation;    ///< viscous energy dissipated in the step [J/m^3] (q_visc = dissipation / dt)
   Real active_energy;  ///< W_act [J/m^3] (0 without active fibre)
+  /// Stress work of the step along its path (C linear in time from the history's C to C) [J/m^3]: the Prony
+  /// stress's exact mean over the step times dE, plus W_act(C) - W_act(C_prev) at the step's tone.
+  Real work;
 };
 
 /// Evaluates one quadrature point: C (right Cauchy-Green), unit reference fibre f0, temperature T [K] (the

@@ -22,6 +22,7 @@ struct ElementWork {
   Real energy = 0;
   Real dissipation = 0;
   Real stored = 0;    // stored energy of the cell at the end of the step [J]
+  Real work = 0;      // stress work of the step along its path [J] (laws with history)
   Real trace_dV = 0;  // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
   Real volume = 0;    // reference volume of the cell [m^3]
   Real pressure = 0;  // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
@@ -35,9 +36,14 @@ struct PointResponse {
   Mat6 D;            ///< dS/dE [Pa]
   Real dissipation;  ///< energy dissipated in the step [J/m^3]
   Real stored;       ///< stored (free) energy density at the end of the step [J/m^3]
+  Real work = 0;     ///< stress work of the step along its path [J/m^3] (laws with history)
+  Real J_prev = 1;   ///< volume ratio at the start of the step (laws with history; mean dilatation) [-]
 };
 
 PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0, r.energy}; }
+
+/// Volume ratio J = sqrt(det C) of a right Cauchy-Green tensor in Voigt order (not doubled).
+Real volume_ratio(const Voigt6& c) { return std::sqrt(from_voigt(c).determinant()); }
 
 template <int NEN>
 Mat3 deformation_gradient(const Eigen::Matrix<Real, NEN, 3>& ue, const Real* g) {
@@ -129,10 +135,11 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
   w.energy = 0;
   w.dissipation = 0;
   w.stored = 0;
+  w.work = 0;
   w.trace_dV = 0;
   w.volume = 0;
   w.ok = true;
-  Real v = 0, V0 = 0;
+  Real v = 0, V0 = 0, v_prev = 0;
   for (int q = 0; q < NQ; ++q) {
     const Real* g = geo.grad(e, q);
     const Real dV = geo.dV(e, q);
@@ -147,11 +154,13 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     w.energy += r.energy * dV;
     w.dissipation += r.dissipation * dV;
     w.stored += r.stored * dV;
+    w.work += r.work * dV;
     w.trace_dV += r.S.cwiseProduct(C).sum() / J * dV;  // tr(F S F^T) / J = S : C / J
     w.volume += dV;
     add_stress_terms<NEN>(F, g, r.S, r.D, dV, want_K, w);
     if (vol) {
       v += add_volume_terms<NEN>(F, J, g, dV, want_K, w);
+      v_prev += r.J_prev * dV;
       V0 += dV;
     }
   }
@@ -166,6 +175,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     w.pressure -= dU;
     w.energy += V0 * vol->U(theta);
     w.stored += V0 * vol->U(theta);
+    w.work += V0 * (vol->U(theta) - vol->U(v_prev / V0));
     w.f.noalias() += dU * w.gv;
     if (want_K) {
       w.K.noalias() += (vol->d2U(theta) / V0) * (w.gv * w.gv.transpose());
@@ -216,6 +226,7 @@ struct AssemblyTargets {
   std::vector<Real>& energy;
   std::vector<Real>& dissipation;
   std::vector<Real>& stored;
+  std::vector<Real>& work;
   std::vector<Real>& pressure;
   std::vector<char>& ok;
 };
@@ -233,6 +244,7 @@ void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap
   t.energy[i] = w.energy;
   t.dissipation[i] = w.dissipation;
   t.stored[i] = w.stored;
+  t.work[i] = w.work;
   t.pressure[i] = w.pressure;
   t.ok[i] = w.ok;
   if (!w.ok) return;
@@ -303,14 +315,17 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
         } else if constexpr (std::is_same_v<T, TissueMaterial>) {
           auto pt = [&L, &ctx, mean_dil, end_state](const Mat3& C, Index e, int q, bool want_D) {
             PronyState scratch;
+            const PronyState& prev = ctx.previous(e, q);
+            const Real J_prev = volume_ratio(prev.C);
             const TissueResponse r =
                 tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
-                                ctx.tone(e, q), ctx.dt(), ctx.previous(e, q), end_state(e, q, scratch), want_D);
-            PointResponse out{r.energy, r.S, r.D, r.dissipation, r.stored_energy + r.active_energy};
+                                ctx.tone(e, q), ctx.dt(), prev, end_state(e, q, scratch), want_D);
+            PointResponse out{r.energy, r.S, r.D, r.dissipation, r.stored_energy + r.active_energy, r.work, J_prev};
             if (!mean_dil) {
               const VolResponse v = volumetric_response(L.elastic.vol, C);
               out.energy += v.energy;
               out.stored += v.energy;
+              out.work += v.energy - L.elastic.vol.U(J_prev);
               out.S += v.S;
               out.D += v.D;
             }
@@ -323,7 +338,7 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
                PronyState scratch;
                const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
                                                          ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch), want_D);
-               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy};
+               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy, r.work, 1.0};
              },
              nullptr);
         }
@@ -344,25 +359,31 @@ bool has_history(const SolidLaw& law) {
 SolidHistory::SolidHistory(Index n_cells, int n_qp)
     : nq_(n_qp), points_(static_cast<size_t>(n_cells) * static_cast<size_t>(n_qp)) {}
 
-void SolidProblem::jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
-                                const VectorX* temperature) const {
+VectorX SolidProblem::jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period,
+                                   Real cycles, const VectorX* temperature) const {
   SolidInputs at;
   at.temperature = temperature;
   const PointContext ctx{mesh_, geo_, &at};
+  VectorX change = VectorX::Zero(mesh_.n_cells());
   parallel_for(mesh_.n_cells(), options_.threads, [&](Index e, int) {
     const SolidLaw& law = materials_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].law;
     for (int q = 0; q < geo_.n_qp(); ++q) {
       PronyState& h = history.at(e, q);
+      const Real before = h.stored_energy;
+      Real m = 1.0;  // the temperature's modulus factor (stored energies are kept in reference units)
       if (const auto* t = std::get_if<TissueMaterial>(&law)) {
         const Real mu = small_strain_shear_modulus(t->elastic.iso);
-        prony_jump_cycles(t->prony.terms, cycle_start.at(e, q), period, cycles,
-                          t->thermal.a_T(ctx.temperature(e, q, t->thermal.T_ref)), mu, mu, h);
+        const Real T = ctx.temperature(e, q, t->thermal.T_ref);
+        m = t->thermal.modulus_factor(T);
+        prony_jump_cycles(t->prony.terms, cycle_start.at(e, q), period, cycles, t->thermal.a_T(T), mu, mu, h);
       } else if (const auto* p = std::get_if<PeerViscoelastic>(&law)) {
         const Real mu = p->elastic.mu, bulk = p->elastic.lambda + 2.0 / 3.0 * p->elastic.mu;
         prony_jump_cycles(p->prony.terms, cycle_start.at(e, q), period, cycles, 1.0, mu, bulk, h);
       }
+      change[e] += m * (h.stored_energy - before) * geo_.dV(e, q);
     }
   });
+  return change;
 }
 
 bool SolidProblem::needs_history() const {
@@ -375,7 +396,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
                                        const SolidInputs* inputs, SolidStepState* step) const {
   const Index ne = mesh_.n_cells();
   std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0),
-      stored(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
+      stored(static_cast<size_t>(ne), 0.0), work(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
   std::vector<char> ok(static_cast<size_t>(ne), 1);
   if (f_int) f_int->setZero(3 * mesh_.n_nodes());
   if (K) std::fill(K->valuePtr(), K->valuePtr() + K->nonZeros(), 0.0);
@@ -387,7 +408,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   const bool hex = mesh_.cell_type == CellType::hex8;
   const bool mean_dil = hex && options_.volumetric == VolumetricTreatment::mean_dilatation;
   const PointContext ctx{mesh_, geo_, inputs};
-  AssemblyTargets targets{f_int, K, energy, dissipation, stored, pressure, ok};
+  AssemblyTargets targets{f_int, K, energy, dissipation, stored, work, pressure, ok};
   auto pass = [&]<int NEN>() {
     parallel_for_colored_groups(colors_, options_.threads, [&](int region, auto&& run) {
       with_point_law(materials_[static_cast<size_t>(region)].law, mean_dil, ctx, end,
@@ -413,8 +434,15 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   if (step) {
     step->dissipation = Eigen::Map<const VectorX>(dissipation.data(), ne);
     step->pressure = Eigen::Map<const VectorX>(pressure.data(), ne);
-    step->stored_energy = 0;
-    for (Real v : stored) step->stored_energy += v;
+    step->stored_energy = step->work = step->elastic_energy = 0;
+    for (Index e = 0; e < ne; ++e) {
+      const auto i = static_cast<size_t>(e);
+      step->stored_energy += stored[i];
+      if (has_history(materials_[static_cast<size_t>(mesh_.region[i])].law))
+        step->work += work[i];
+      else
+        step->elastic_energy += stored[i];
+    }
   }
   return out;
 }

@@ -82,6 +82,12 @@ struct SolidStepState {
   VectorX pressure;      ///< cell-mean hydrostatic pressure -tr(sigma)/3 per cell [Pa] (> 0 compressive)
   Real stored_energy = 0;  ///< stored (free) energy of the solid at the end of the step [J]: elastic, viscous
                            ///< branches, volumetric and active fibre energy
+  /// Stress work of the step over the cells whose laws carry history [J], each quadrature point along the
+  /// step's path (C linear in time; the Prony stress's exact mean over the step). At equilibrium it is the work
+  /// of the loads on those cells, including the viscous overstress inside the step that the end states miss.
+  Real work = 0;
+  /// Stored energy of the cells whose laws carry no history [J] (their work over a step is its change).
+  Real elastic_energy = 0;
 };
 
 /// Mechanical properties of one mesh region.
@@ -156,8 +162,9 @@ public:
   /// Cycle jump of the viscous history (prony_jump_cycles at every point of the viscous regions): advances
   /// the committed `history`, which ends a resolved cycle of `period` [s], by `cycles` more cycles, given
   /// `cycle_start`, the committed history one period earlier. a_T is taken at `temperature` (nodal [K];
-  /// null: each law's T_ref).
-  void jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
+  /// null: each law's T_ref). Returns the change of each cell's stored energy [J] (the branches' creep:
+  /// energy the tools put in where it grows, heat where the branches relax).
+  VectorX jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
                     const VectorX* temperature = nullptr) const;
   /// Consistent mass matrix over free equations [kg].
   SparseMatrix mass_matrix() const;

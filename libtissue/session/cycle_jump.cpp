@@ -91,7 +91,15 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
   sources.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1), s.stored_energy - stored_before);
   // The slow viscous branches (tau >> P) keep creeping over the jumped cycles (under a gliding tool, only
   // over the cycles it dwells on a point).
-  stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);
+  const VectorX creep = stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);
+  // The creep's stored energy came from the tools where the branches charged, and is heat where they relaxed.
+  for (Index e = 0; e < creep.size(); ++e) {
+    if (creep[e] > 0)
+      sources.work += creep[e];
+    else
+      sources.dissipation[e] -= creep[e];
+  }
+  s.stored_energy += creep.sum();
   // Tool loads of the jumped cycles along the tool's own path (position-driven tools: the logged force).
   const Real c0 = tr + (K - 1) * P;
   loads.sample_window(plan.t0, tr, c0, P, sources);

@@ -262,6 +262,13 @@ struct Keys {
     return *this;
   }
   Keys& eta(Real O::*m) { return number("eta", m, "fraction of the friction heat entering the skin, 0..1"); }
+  /// The warm hand: its skin temperature and the hand/skin contact conductance.
+  Keys& hand() {
+    return quantity("hand_temperature", &O::hand_temperature, units::temperature, "temperature",
+                    Shown{"degC", 1.0, kCelsius}, "the hand's skin temperature (15-45 degC)")
+        .quantity("hand_conductance", &O::hand_conductance, kConductance, "conductance", Shown{"W/(m^2 K)"},
+                  "hand/skin contact conductance; 0: no conduction");
+  }
 };
 
 /// One row of the name -> parser table.
@@ -324,6 +331,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("speed", &SO::speed, velocity, "speed", cm_s, "gliding speed")
             .friction(&SO::mu)
             .eta(&SO::eta)
+            .hand()
             .quantity("ramp", &SO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &SO::duration, time, "time", S, "total time")
             .integer("lanes", &SO::lanes, "parallel strokes across the muscle", 1, 12)
@@ -337,6 +345,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("speed", &DO::speed, velocity, "speed", cm_s, "gliding speed")
             .friction(&DO::mu)
             .eta(&DO::eta)
+            .hand()
             .quantity("ramp", &DO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &DO::duration, time, "time", S, "total time")
             .integer("lanes", &DO::lanes, "parallel strokes across the muscle", 1, 12)
@@ -353,6 +362,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("glide_speed", &KO::glide_speed, velocity, "speed", cm_s, "travel of the circle centre")
             .friction(&KO::mu)
             .eta(&KO::eta)
+            .hand()
             .quantity("ramp", &KO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &KO::duration, time, "time", S, "total time")
             .quantity("inset", &KO::inset, length, "length", cm, "margin of the circles inside the region"));
@@ -367,6 +377,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("glide_speed", &PO::glide_speed, velocity, "speed", cm_s, "travel along the fibres")
             .friction(&PO::mu)
             .eta(&PO::eta)
+            .hand()
             .quantity("duration", &PO::duration, time, "time", S, "total time")
             .quantity("inset", &PO::inset, length, "length", cm, "margin of the path inside the region"));
     using MO = MassageGunOptions;
@@ -397,6 +408,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("offset_along", &TO::offset_along, length, "length", cm, "position along the fibres")
             .friction(&TO::mu)
             .eta(&TO::eta)
+            .hand()
             .quantity("ramp", &TO::ramp, time, "time", S, "force ramp-in and ramp-out")
             .quantity("duration", &TO::duration, time, "time", S, "total time")
             .quantity("inset", &TO::inset, length, "length", cm, "margin of the stroke inside the region"));
@@ -412,7 +424,8 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
                       .quantity("offset_along", &CO::offset_along, length, "length", cm,
                                 "contact point along the fibres")
                       .quantity("offset_across", &CO::offset_across, length, "length", cm,
-                                "contact point across the fibres"));
+                                "contact point across the fibres")
+                      .hand());
     using VO = VibrationOptions;
     t["vibration"] = entry<VO>(
         "vibration: small oscillating force with the palm",
@@ -425,6 +438,7 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .quantity("glide_speed", &VO::glide_speed, velocity, "speed", cm_s, "travel along the fibres")
             .friction(&VO::mu)
             .eta(&VO::eta)
+            .hand()
             .quantity("ramp", &VO::ramp, time, "time", S, "ramp-in and ramp-out of the mean force")
             .quantity("duration", &VO::duration, time, "time", S, "total time")
             .quantity("inset", &VO::inset, length, "length", cm, "margin of the path inside the region"));

@@ -85,7 +85,6 @@ CoupledState SessionProblems::initial_state() {
   s.history = solid_.make_history();
   const Index nd = solid_.dofs().n_dofs();
   s.mech.u = s.mech.v = s.mech.a = VectorX::Zero(nd);
-  s.internal_force = VectorX::Zero(nd);
   s.pressure = VectorX::Zero(model_.mesh.n_cells());
   s.perfusion_stimulus = VectorX::Zero(model_.mesh.n_nodes());
   s.temperature = heat_.initial_temperature(run_.core_temperature);

@@ -151,7 +151,7 @@ void CoupledStepper::check_temperature(const VectorX& T) const {
 }
 
 bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact,
-                               SolidStepState& step, VectorX& u_trial, VectorX& f_trial, MechanicsStats& stats,
+                               SolidStepState& step, VectorX& u_trial, MechanicsStats& stats,
                                std::string& reason) {
   const Real h = t1 - t0;
   SolidInputs in;
@@ -170,7 +170,7 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
         !exact && options_.extrapolate && h_last_ > 0 && du_last_.size() == u_trial.size();
     if (extrapolate) u_trial += std::min(h / h_last_, 1.0) * du_last_;
     const int max_iterations = exact ? options_.policy.exact_newton_iterations : 0;
-    const NewtonSummary r = quasi_static_->solve_step(u_trial, L.load, in, L.forms, step, &f_trial, exact,
+    const NewtonSummary r = quasi_static_->solve_step(u_trial, L.load, in, L.forms, step, exact,
                                                       max_iterations, extrapolate ? &s.mech.u : nullptr);
     stats.newton.add_counts(r);
     reason = r.reason;
@@ -201,7 +201,6 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
   at.tone = in.tone;
   at.history = &step.history;
   step.pressure = solid_.cell_stress(trial.u, &at).pressure;
-  f_trial = VectorX();  // no quasi-static work bookkeeping in dynamics
   return true;
 }
 
@@ -210,7 +209,7 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
   (void)t0;
   Real h = t1 - s.time;
   int cuts = 0;
-  VectorX u_trial, f_trial;
+  VectorX u_trial;
   SubstepLoads L;
   while (s.time < t1 - kTimeTol * std::max(1.0, std::abs(t1))) {
     const Real ta = s.time;
@@ -236,10 +235,10 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
       continue;
     }
     std::string reason;
-    bool ok = try_solve(s, L, ta, tb, false, step, u_trial, f_trial, stats, reason);
+    bool ok = try_solve(s, L, ta, tb, false, step, u_trial, stats, reason);
     if (!ok && quasi_static_) {
       ++stats.exact_retries;
-      ok = try_solve(s, L, ta, tb, true, step, u_trial, f_trial, stats, reason);
+      ok = try_solve(s, L, ta, tb, true, step, u_trial, stats, reason);
     }
     if (!ok) {
       if (cuts >= options_.policy.max_cuts) {  // max_cuts halvings in a row did not help
@@ -282,10 +281,9 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
     }
     // Commit the accepted substep: displacement, history, work, sources, predictor, rest state.
     const VectorX du = u_trial - s.mech.u;
-    if (f_trial.size() == du.size()) {
-      if (s.internal_force.size() != du.size()) s.internal_force = VectorX::Zero(du.size());
-      sources_->work += 0.5 * (s.internal_force + f_trial).dot(du);
-      s.internal_force = f_trial;
+    if (quasi_static_) {  // the tools' work on the tissue (no work bookkeeping in dynamics)
+      sources_->work += step.work + (step.elastic_energy - s.elastic_energy);
+      s.elastic_energy = step.elastic_energy;
     }
     const VectorX p0 = s.pressure.size() == step.pressure.size() ? s.pressure : step.pressure;
     pressure_time_ += (tb - ta) * 0.5 * (p0 + step.pressure);
@@ -516,7 +514,7 @@ void save_state(StateArchive& a, const CoupledState& s) {
   a.put("state.temperature", s.temperature);
   a.put("state.tone", s.tone);
   a.put("state.time", s.time);
-  a.put("state.internal_force", s.internal_force);
+  a.put("state.elastic_energy", s.elastic_energy);
   a.put("state.pressure", s.pressure);
   a.put("state.perfusion_stimulus", s.perfusion_stimulus);
   a.put("state.stored_energy", s.stored_energy);
@@ -536,7 +534,7 @@ void load_state(const StateArchive& a, CoupledState& s) {
   s.temperature = sized(a, "state.temperature", s.temperature.size());
   s.tone = sized(a, "state.tone", -1);
   s.time = a.scalar("state.time");
-  s.internal_force = sized(a, "state.internal_force", -1);
+  s.elastic_energy = a.scalar("state.elastic_energy");
   s.pressure = sized(a, "state.pressure", -1);
   s.perfusion_stimulus = sized(a, "state.perfusion_stimulus", -1);
   s.stored_energy = a.scalar("state.stored_energy");

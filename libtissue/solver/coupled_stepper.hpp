@@ -82,10 +82,10 @@ struct CoupledState {
   VectorX temperature;   ///< nodal temperature [K] (#nodes)
   VectorX tone;          ///< tone per quadrature point (#cells x n_qp) in [0, 1]; empty: 0
   Real time = 0;         ///< current time [s]
-  VectorX internal_force;  ///< internal forces at the committed state (3 x #nodes; tool-work bookkeeping)
   VectorX pressure;        ///< cell-mean hydrostatic pressure at the committed state [Pa] (#cells)
   VectorX perfusion_stimulus;  ///< perfusion stimulus state per node [-] (PerfusionLaw; empty: 0)
   Real stored_energy = 0;      ///< stored energy of the solid at the committed state [J]
+  Real elastic_energy = 0;     ///< of which in cells whose laws carry no history [J] (their work bookkeeping)
 };
 
 /// Writes every field of `s` to `a` under "state.*" (a checkpoint).
@@ -192,7 +192,7 @@ class CoupledStepper {
   bool solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1, SolidStepState& step,
                      MechanicsStats& stats, StepFailure& failure);
   bool try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact, SolidStepState& step,
-                 VectorX& u_trial, VectorX& f_trial, MechanicsStats& stats, std::string& reason);
+                 VectorX& u_trial, MechanicsStats& stats, std::string& reason);
   void check_temperature(const VectorX& T) const;
 
   const SolidProblem& solid_;

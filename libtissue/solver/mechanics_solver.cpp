@@ -13,9 +13,8 @@ namespace tissue {
 // StaticEquilibrium
 
 StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs,
-                                     std::span<SolidForm* const> forms, SolidStepState* step,
-                                     VectorX* internal_force)
-    : solid_(solid), load_(load), inputs_(inputs), forms_(forms), step_(step), internal_force_(internal_force) {
+                                     std::span<SolidForm* const> forms, SolidStepState* step)
+    : solid_(solid), load_(load), inputs_(inputs), forms_(forms), step_(step) {
   f_ext_norm_ = load_.f_ext.size() ? load_.f_ext.norm() : 0.0;
 }
 
@@ -46,7 +45,6 @@ NewtonEvaluation StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual
     if (residual) residual->setConstant(n_equations(), std::numeric_limits<Real>::quiet_NaN());
     return out;
   }
-  if (residual && internal_force_) *internal_force_ = f;
   Real energy = ev.energy;
   Real scale = f_ext_norm_;
   for (SolidForm* form : forms_) {
@@ -97,10 +95,10 @@ QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptio
 
 NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
                                             std::span<SolidForm* const> forms, SolidStepState& step,
-                                            VectorX* internal_force, bool exact, int max_iterations,
+                                            bool exact, int max_iterations,
                                             const VectorX* other_start) {
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
-  StaticEquilibrium problem(solid_, load, &inputs, forms, &step, internal_force);
+  StaticEquilibrium problem(solid_, load, &inputs, forms, &step);
   VectorX x;
   solid_.dofs().gather(u, x);
   Real reference_residual = 0;  // the relative tolerance stays that of the start u (Newton's reference)

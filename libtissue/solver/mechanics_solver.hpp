@@ -32,12 +32,10 @@ using LoadFunction = std::function<MechanicalLoad(Real t)>;
 /// unknowns. Each evaluation writes the solid's end-of-step state for the evaluated u into `step`.
 class StaticEquilibrium final : public NewtonProblem {
  public:
-  /// Borrows the solid, the load, the inputs (step length, temperature, tone, committed history), the forms,
-  /// the step state and the internal-force output (all may be null / empty except the solid and the load):
-  /// each evaluation with a residual writes the solid's internal forces f_int(u) (3 x #nodes) there.
+  /// Borrows the solid, the load, the inputs (step length, temperature, tone, committed history), the forms
+  /// and the step state (all may be null / empty except the solid and the load).
   StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs = nullptr,
-                    std::span<SolidForm* const> forms = {}, SolidStepState* step = nullptr,
-                    VectorX* internal_force = nullptr);
+                    std::span<SolidForm* const> forms = {}, SolidStepState* step = nullptr);
   /// Number of free dofs.
   Index n_equations() const override { return solid_.dofs().n_equations(); }
   /// r = (f_int + f_forms - f_ext) at the free dofs, tangent, energy W(u) + E_forms - f_ext . u, admissibility.
@@ -54,7 +52,6 @@ class StaticEquilibrium final : public NewtonProblem {
   const SolidInputs* inputs_;
   std::span<SolidForm* const> forms_;
   SolidStepState* step_;
-  VectorX* internal_force_;
   Real f_ext_norm_ = 0;
 };
 
@@ -94,15 +91,15 @@ class QuasiStaticSolver {
   QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options = {});
   /// One quasi-static step: equilibrium under `load` with `inputs` (inputs.dt the step length, inputs.history
   /// the committed history at the step start) and `forms`, from the start guess u (all dofs). On success u is
-  /// the equilibrium, `step` its end-of-step state and *internal_force (if given) its internal forces, which
-  /// at equilibrium are the forces of all loads, tools and supports on the tissue; on failure u is the last
+  /// the equilibrium and `step` its end-of-step state (history, dissipation, stored energy, the step's stress
+  /// work); on failure u is the last
   /// iterate. Never throws for non-convergence (the summary says why). With `exact`, the kept factorisation
   /// is dropped and every iteration refactorises (up to `max_iterations`, 0: the options' value). With
   /// `other_start` (all dofs), Newton starts from whichever of u and *other_start has the smaller residual
   /// (one extra force-only element pass), so a predictor can never start worse than the fallback.
   NewtonSummary solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
                            std::span<SolidForm* const> forms, SolidStepState& step,
-                           VectorX* internal_force = nullptr, bool exact = false, int max_iterations = 0,
+                           bool exact = false, int max_iterations = 0,
                            const VectorX* other_start = nullptr);
   /// Follows a load path from t0 to t1 in `steps` equal steps (u updated in place), halving a step whose
   /// Newton solve fails (up to max_cuts times in a row) and growing back after successes. `inputs` gives

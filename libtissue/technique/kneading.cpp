@@ -15,6 +15,7 @@ void KneadingOptions::validate(std::string_view prefix) const {
   require_non_negative(glide_speed, prefix, "glide_speed");
   require_non_negative(mu, prefix, "mu");
   require_range(eta, 0, 1, prefix, "eta", "");
+  require_hand(hand_temperature, hand_conductance, prefix);
   require_positive(duration, prefix, "duration");
   require_non_negative(ramp, prefix, "ramp");
   require_range(2 * ramp, 0, duration, prefix, "ramp", "s (twice the ramp within the duration)");
@@ -42,7 +43,9 @@ ToolCommand Kneading::command(Real t) const {
   st.velocity = centre.velocity + o.radius * w * (-s * e1 + c * e2);
   st.heading = path_.tangent(0);  // the hand keeps its orientation while circling
   const Real force = o.force * (1 + o.modulation * std::sin(w * t)) * ramp_envelope(t, o.ramp, o.duration);
-  return tool_on_path(path_, st, o.tool, force, o.mu, o.eta);
+  ToolCommand cmd = tool_on_path(path_, st, o.tool, force, o.mu, o.eta);
+  warm_hand(cmd, o.hand_temperature, o.hand_conductance);
+  return cmd;
 }
 
 Real Kneading::max_dt(Real t) const {

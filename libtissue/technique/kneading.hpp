@@ -17,6 +17,8 @@ struct KneadingOptions {
   Real mu = friction::dry_skin;  ///< friction [-]: dry skin, kneading grips rather than glides
                                  ///< (Veijgen et al. 2013, Tribol Lett 49:251)
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   Real ramp = 1.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
   Real duration = 60.0;                     ///< total time [s]; calibration choice
   Real inset = 0.0;                         ///< margin of the circles inside the region's extent [m]

@@ -22,6 +22,7 @@ void PercussionOptions::validate(std::string_view prefix) const {
   require_non_negative(glide_speed, prefix, "glide_speed");
   require_non_negative(mu, prefix, "mu");
   require_range(eta, 0, 1, prefix, "eta", "");
+  require_hand(hand_temperature, hand_conductance, prefix);
   require_positive(duration, prefix, "duration");
   require_non_negative(inset, prefix, "inset");
 }
@@ -39,7 +40,9 @@ ToolCommand Percussion::command(Real t) const {
   if (t < 0 || t > o.duration) return ToolCommand::inactive();
   const Real ph = phase(t, o.frequency);
   const Real force = ph < o.contact_fraction ? o.peak_force * std::sin(M_PI * ph / o.contact_fraction) : 0.0;
-  return tool_on_path(path_, reciprocate(path_, o.glide_speed, t), o.tool, force, o.mu, o.eta);
+  ToolCommand c = tool_on_path(path_, reciprocate(path_, o.glide_speed, t), o.tool, force, o.mu, o.eta);
+  if (force > 0) warm_hand(c, o.hand_temperature, o.hand_conductance);  // lifted between taps
+  return c;
 }
 
 Real Percussion::max_dt(Real) const {
@@ -94,6 +97,7 @@ void VibrationOptions::validate(std::string_view prefix) const {
   require_non_negative(glide_speed, prefix, "glide_speed");
   require_non_negative(mu, prefix, "mu");
   require_range(eta, 0, 1, prefix, "eta", "");
+  require_hand(hand_temperature, hand_conductance, prefix);
   require_positive(duration, prefix, "duration");
   require_non_negative(ramp, prefix, "ramp");
   require_range(2 * ramp, 0, duration, prefix, "ramp", "s (twice the ramp within the duration)");
@@ -115,7 +119,9 @@ ToolCommand Vibration::command(Real t) const {
   if (t < 0 || t > o.duration) return ToolCommand::inactive();
   const Real force = ramp_envelope(t, o.ramp, o.duration) *
                      (o.mean_force + o.amplitude * std::sin(2 * M_PI * o.frequency * t));
-  return tool_on_path(path_, reciprocate(path_, o.glide_speed, t), o.tool, force, o.mu, o.eta);
+  ToolCommand c = tool_on_path(path_, reciprocate(path_, o.glide_speed, t), o.tool, force, o.mu, o.eta);
+  warm_hand(c, o.hand_temperature, o.hand_conductance);
+  return c;
 }
 
 Real Vibration::max_dt(Real t) const {

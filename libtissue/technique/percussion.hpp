@@ -18,6 +18,8 @@ struct PercussionOptions {
   Real glide_speed = 0.02;       ///< travel of the tapping point along the fibres [m/s]; calibration choice
   Real mu = friction::dry_skin;  ///< friction while in contact [-] (Veijgen et al. 2013)
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   Real duration = 30.0;                     ///< total time [s]; calibration choice
   Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>"): non-positive peak_force, duration; frequency outside
@@ -115,6 +117,8 @@ struct VibrationOptions {
   Real glide_speed = 0.0;              ///< travel along the fibres [m/s] (0: stationary at the centre)
   Real mu = friction::oiled_skin;      ///< friction [-]
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   Real ramp = 1.0;                          ///< ramp-in and ramp-out of the mean force [s]
   Real duration = 30.0;                     ///< total time [s]; calibration choice
   Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]

@@ -11,6 +11,7 @@ void StaticCompressionOptions::validate(std::string_view prefix) const {
   require_positive(ramp, prefix, "ramp");
   require_non_negative(hold, prefix, "hold");
   require_positive(release, prefix, "release");
+  require_hand(hand_temperature, hand_conductance, prefix);
 }
 
 StaticCompression::StaticCompression(const SkinPatch& patch, Options options)
@@ -36,7 +37,10 @@ ToolCommand StaticCompression::command(Real t) const {
   PathState st;
   st.position = path_.point(0);
   st.heading = path_.heading();
-  return tool_on_path(path_, st, options_.tool, force(t), friction::dry_skin, kDefaultFrictionHeatFraction);
+  ToolCommand c =
+      tool_on_path(path_, st, options_.tool, force(t), friction::dry_skin, kDefaultFrictionHeatFraction);
+  warm_hand(c, options_.hand_temperature, options_.hand_conductance);
+  return c;
 }
 
 Real StaticCompression::max_dt(Real t) const {

@@ -15,6 +15,8 @@ struct StaticCompressionOptions {
   Real release = 5.0;                   ///< linear release from force to 0 [s]; calibration choice
   Real offset_along = 0.0;              ///< contact point from the region centre along the fibres [m]
   Real offset_across = 0.0;             ///< ... and across the fibres [m]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   /// Throws InputError("<prefix>.<field>"): non-positive force, ramp, release; negative hold.
   void validate(std::string_view prefix = "static_compression") const;
 };

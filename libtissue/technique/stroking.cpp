@@ -15,6 +15,7 @@ void validate_glide(const O& o, std::string_view prefix) {
   require_positive(o.speed, prefix, "speed");
   require_non_negative(o.mu, prefix, "mu");
   require_range(o.eta, 0, 1, prefix, "eta", "");
+  require_hand(o.hand_temperature, o.hand_conductance, prefix);
   require_positive(o.duration, prefix, "duration");
   require_non_negative(o.ramp, prefix, "ramp");
   require_non_negative(o.inset, prefix, "inset");
@@ -25,15 +26,18 @@ void validate_glide(const O& o, std::string_view prefix) {
 
 template <class O>
 GlideMotion make_glide(Path path, const O& o) {
-  return GlideMotion{std::move(path), o.tool, o.force, o.speed, o.mu, o.eta, o.ramp, o.duration};
+  return GlideMotion{std::move(path), o.tool,   o.force, o.speed,    o.mu, o.eta, o.hand_temperature,
+                     o.hand_conductance, o.ramp, o.duration};
 }
 
 }  // namespace
 
 ToolCommand GlideMotion::command(Real t) const {
   if (t < 0 || t > duration) return ToolCommand::inactive();
-  return tool_on_path(path, reciprocate(path, speed, t), tool, force * ramp_envelope(t, ramp, duration), mu,
-                      eta);
+  ToolCommand c =
+      tool_on_path(path, reciprocate(path, speed, t), tool, force * ramp_envelope(t, ramp, duration), mu, eta);
+  warm_hand(c, hand_temperature, hand_conductance);
+  return c;
 }
 
 Real GlideMotion::max_dt(Real t) const {

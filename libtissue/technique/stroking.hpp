@@ -14,6 +14,8 @@ struct GlideMotion {
   Real speed = 0;     ///< gliding speed [m/s]
   Real mu = 0;        ///< friction coefficient [-]
   Real eta = 0;       ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K]
+  Real hand_conductance = 0;                 ///< hand/skin contact conductance [W/m^2/K]; 0: no conduction
   Real ramp = 0;      ///< force ramp-in/out time [s]
   Real duration = 0;  ///< total time [s]
 
@@ -33,6 +35,8 @@ struct StrokingOptions {
   Real speed = 0.075;              ///< gliding speed [m/s]; calibration choice, mid of the 5-10 cm/s taught
   Real mu = friction::oiled_skin;  ///< friction coefficient, oiled skin [-]
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   Real ramp = 1.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
   Real duration = 60.0;                     ///< total time [s]; calibration choice
   int lanes = 1;                            ///< parallel strokes across the muscle (generated paths)
@@ -82,6 +86,8 @@ struct DeepStrokingOptions {
   Real speed = 0.015;                       ///< gliding speed [m/s]; calibration choice, 1-2 cm/s
   Real mu = friction::oiled_skin;           ///< friction coefficient, oiled skin [-]
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
+  Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
   Real ramp = 2.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
   Real duration = 60.0;                     ///< total time [s]; calibration choice
   int lanes = 1;                            ///< parallel strokes across the muscle (generated paths)

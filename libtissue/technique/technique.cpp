@@ -57,6 +57,17 @@ ToolCommand tool_on_path(const Path& path, const PathState& state, const Footpri
   return c;
 }
 
+void warm_hand(ToolCommand& c, Real temperature, Real conductance) {
+  if (!(conductance > 0)) return;
+  c.tool_temperature = temperature;
+  c.heat_transfer = conductance;
+}
+
+void require_hand(Real temperature, Real conductance, std::string_view prefix) {
+  require_range(temperature, kCelsius + 15.0, kCelsius + 45.0, prefix, "hand_temperature", "K");
+  require_non_negative(conductance, prefix, "hand_conductance");
+}
+
 void require_positive(Real v, std::string_view prefix, std::string_view field) {
   if (!(v > 0) || !std::isfinite(v))
     throw InputError(field_name(prefix, field), "must be positive, got " + num(v));

@@ -73,4 +73,18 @@ void require_non_negative(Real v, std::string_view prefix, std::string_view fiel
 void require_range(Real v, Real lo, Real hi, std::string_view prefix, std::string_view field,
                    std::string_view unit);
 
+/// The therapist's hand skin temperature [K]: 33 degC, a working palm (data/physiology/hand_contact.toml,
+/// [model.hand_temperature]: resting hands 31.6 +- 2.1 degC, Kozlowski et al.; calibration choice).
+inline constexpr Real kHandTemperature = kCelsius + 33.0;
+/// Hand/skin contact conductance [W/m^2/K] through a thin oil film (hand_contact.toml,
+/// [model.contact_conductance_hand_skin]: 1,000-5,000, a derived bound; calibration choice). Not the options'
+/// default (0, no conduction): the built-in model's skin (35 degC mean under 5 W/(m^2 K) to 22 degC air) is
+/// warmer than a 33 degC hand, which would cool it; docs/techniques.md.
+inline constexpr Real kHandConductance = 2000.0;
+/// Makes a hand tool a heat source: tool temperature `temperature` [K] and contact conductance
+/// `conductance` [W/m^2/K] over the footprint (nothing when the conductance is 0).
+void warm_hand(ToolCommand& c, Real temperature, Real conductance);
+/// Throws InputError "<prefix>.hand_temperature" outside 15-45 degC or "<prefix>.hand_conductance" if negative.
+void require_hand(Real temperature, Real conductance, std::string_view prefix);
+
 }  // namespace tissue

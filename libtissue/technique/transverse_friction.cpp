@@ -13,6 +13,7 @@ void TransverseFrictionOptions::validate(std::string_view prefix) const {
   require_positive(amplitude, prefix, "amplitude");
   require_non_negative(mu, prefix, "mu");
   require_range(eta, 0, 1, prefix, "eta", "");
+  require_hand(hand_temperature, hand_conductance, prefix);
   require_positive(duration, prefix, "duration");
   require_non_negative(ramp, prefix, "ramp");
   require_range(2 * ramp, 0, duration, prefix, "ramp", "s (twice the ramp within the duration)");
@@ -33,7 +34,9 @@ ToolCommand TransverseFriction::command(Real t) const {
   if (t < 0 || t > o.duration) return ToolCommand::inactive();
   PathState st = oscillate(path_, o.frequency, t);
   st.heading = path_.heading();  // the thumb keeps its orientation along the fibres
-  return tool_on_path(path_, st, o.tool, o.force * ramp_envelope(t, o.ramp, o.duration), o.mu, o.eta);
+  ToolCommand c = tool_on_path(path_, st, o.tool, o.force * ramp_envelope(t, o.ramp, o.duration), o.mu, o.eta);
+  warm_hand(c, o.hand_temperature, o.hand_conductance);
+  return c;
 }
 
 Real TransverseFriction::max_dt(Real t) const {

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <vector>
 
+#include "libtissue/loading/contact_loads.hpp"
 #include "libtissue/solver/coupled_stepper.hpp"
+#include "libtissue/technique/static_compression.hpp"
 #include "mechanics_fixtures.hpp"
 
 using namespace tissue;
@@ -295,4 +297,90 @@ TEST_CASE("Sustained compression inhibits tone through the coupled step and tone
   const Real a_recovered = s.tone.mean();
   CHECK(a_recovered > a_loaded);
   CHECK(std::abs(a_recovered - 0.4) < 0.1 * std::abs(a_loaded - 0.4));  // 300 s = 3 tau: within e^-3
+}
+
+TEST_CASE("The tools' work is the stress work along the substep: one substep of a ramp gives the converged "
+          "force integral, and the budget closes",
+          "[verification][coupled][energy]") {
+  // A compression ramp 0 -> 0.1 % of the edge in T = 1 s, six relaxation times of the Prony branch. The stress
+  // work along the substep (the branch's exact mean over the substep) is exact for a ramp at small strain,
+  // whatever the substep; the reaction-force trapezoid is not: one substep misses the viscous overstress the
+  // branch has relaxed by its end.
+  constexpr Real kRampTime = 1.0, kRampDepth = 0.001 * kL;
+  auto ramp_work = [](int substeps, Real* force_trapezoid, Real* stored, Real* dissipated) {
+    Block b;
+    CoupledStepper stepper(b.solid, b.heat);
+    CoupledState s = stepper.initial_state(kT0);
+    FunctionLoads loads([&b](Real t) { return b.top_displacement(kRampDepth * t / kRampTime); },
+                        kRampTime / substeps);
+    Real work = 0, trapezoid = 0, diss = 0, R_prev = 0;
+    for (int k = 1; k <= substeps; ++k) {
+      const CoupledStepReport rep = stepper.advance(s, loads, k * kRampTime / substeps);
+      REQUIRE(rep.ok);
+      if (substeps == 1) REQUIRE(rep.mechanics.substeps == 1);  // one solve of the whole ramp
+      work += rep.sources.work;
+      diss += rep.dissipated_energy;
+      const Real R = -b.reaction(s.mech.u, s.temperature, s.history);  // force pushing the top down [N]
+      trapezoid += 0.5 * (R_prev + R) * kRampDepth / substeps;
+      R_prev = R;
+    }
+    *force_trapezoid = trapezoid;
+    *stored = s.stored_energy;
+    *dissipated = diss;
+    return work;
+  };
+  Real trap1 = 0, trap_ref = 0, stored1 = 0, stored_ref = 0, diss1 = 0, diss_ref = 0;
+  const Real work1 = ramp_work(1, &trap1, &stored1, &diss1);
+  const Real work_ref = ramp_work(256, &trap_ref, &stored_ref, &diss_ref);
+  INFO("one substep: work " << work1 << " J, force trapezoid " << trap1 << " J; 256 substeps: work " << work_ref
+                            << " J, force trapezoid " << trap_ref << " J");
+  CHECK(work1 > 0);
+  CHECK(work1 == Approx(trap_ref).epsilon(2e-3));     // the converged force integral
+  CHECK(work_ref == Approx(trap_ref).epsilon(2e-3));  // any substep: the same work
+  CHECK(std::abs(trap1 - trap_ref) > 0.05 * trap_ref);  // the one-substep trapezoid is 5 % off or more
+  // The budget: work = stored + dissipated (no deficit deferred on a monotone ramp). Exact in one macro step;
+  // over 256 the block warms by the dissipated heat between them (tiny heat capacity) and m(T) then scales
+  // the stored energy at fixed strain, a thermo-elastic exchange with the heat of order dm/dT dT = 1e-4.
+  CHECK(work1 == Approx(stored1 + diss1).epsilon(1e-9));
+  CHECK(work_ref == Approx(stored_ref + diss_ref).epsilon(1e-3));
+  CHECK(diss1 > 0.05 * work1);  // the branch dissipates a visible share
+}
+
+TEST_CASE("A warm hand held on a slab brings its surface to the contact steady state "
+          "T_s = (h T_hand + k/L T_core) / (h + k/L)",
+          "[verification][thermal][hand]") {
+  // A 2 x 2 cm slab, L = 1 cm thick, core temperature below, no perfusion or metabolism, insulated sides;
+  // the palm of a static compression covers the whole top face. The contact conductance and the hand's
+  // temperature come from the technique's command through the contact load, as in a session. Linear
+  // elements reproduce the linear steady profile exactly.
+  constexpr Real kSide = 0.02, kThick = 0.01, kK = 0.37, kCore = kCelsius + 37;
+  const Mesh m = box(2, 2, 4, CellType::hex8, 0.0, Vec3(kSide, kSide, kThick));
+  ThermalBoundary bc;
+  bc.fixed = {{"zmin", kCore}};
+  bc.load_surface = "zmax";
+  BioheatProblem heat(m, {ThermalProperties{1100.0, 3400.0, kK, 0.0, 0.0}}, BloodProperties{}, bc);
+  const ContactLoad contact(m, m.facet_set("zmax"));
+  REQUIRE(contact.quadrature().size() == heat.load_surface()->size());
+  for (const auto& [T_hand, h] : {std::pair{kCelsius + 33.0, kHandConductance}, std::pair{kCelsius + 40.0, 500.0},
+                                 std::pair{kCelsius + 40.0, 0.0}}) {
+    StaticCompression::Options o;
+    o.tool = Footprint::palm();
+    o.hand_temperature = T_hand;
+    o.hand_conductance = h;
+    const StaticCompression hold(Path({Vec3(0.5 * kSide, 0.5 * kSide, kThick)}), o);
+    const FacetLoads loads = contact.evaluate(hold.command(o.ramp + 1));
+    VectorX T = VectorX::Constant(m.n_nodes(), kCore);
+    for (int i = 0; i < 6; ++i)  // backward Euler with dt >> L^2 / alpha (1,000 s): the steady state
+      heat.step(T, 1e6, {.contact_h = loads.contact_h, .contact_temperature = loads.contact_temperature});
+    const Real expected = (h * T_hand + kK / kThick * kCore) / (h + kK / kThick);
+    Real top_min = 1e9, top_max = -1e9;
+    for (Index n : m.node_set("zmax").nodes) {
+      top_min = std::min(top_min, T[n]);
+      top_max = std::max(top_max, T[n]);
+    }
+    INFO("hand " << T_hand - kCelsius << " degC, h " << h << " W/(m^2 K): surface " << top_min - kCelsius << " .. "
+                 << top_max - kCelsius << " degC, expected " << expected - kCelsius << " degC");
+    CHECK(top_min == Approx(expected).epsilon(1e-9));
+    CHECK(top_max == Approx(expected).epsilon(1e-9));
+  }
 }

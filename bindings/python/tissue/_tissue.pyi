@@ -1216,6 +1216,22 @@ class StrokingOptions:
     def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def inset(self) -> float:
         """
         Margin of the path inside the region [m].
@@ -1306,6 +1322,22 @@ class DeepStrokingOptions:
     def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def inset(self) -> float:
         """
         Margin of the path inside the region [m].
@@ -1394,6 +1426,22 @@ class KneadingOptions:
         """
     @force.setter
     def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def frequency(self) -> float:
@@ -1508,6 +1556,22 @@ class PercussionOptions:
         """
     @frequency.setter
     def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def glide_speed(self) -> float:
@@ -1706,6 +1770,22 @@ class TransverseFrictionOptions:
     def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def inset(self) -> float:
         """
         Margin of the stroke inside the region [m].
@@ -1770,6 +1850,22 @@ class StaticCompressionOptions:
         """
     @force.setter
     def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def hold(self) -> float:
@@ -1868,6 +1964,22 @@ class VibrationOptions:
         """
     @frequency.setter
     def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def glide_speed(self) -> float:

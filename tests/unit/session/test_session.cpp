@@ -494,6 +494,11 @@ myotonometer = false
   CHECK(r.work > 0);  // work of the tool on the tissue (strain energy + viscous dissipation)
   CHECK(r.dissipated_heat > 0);
   CHECK(r.dissipated_heat < r.work);
+  // Every substep resolved: the tools' work (the stress work along each substep) = stored change + dissipated,
+  // up to the deficits the second-law deferral still carries.
+  INFO("work " << r.energy.work << " J, stored " << r.energy.stored_change << " J, dissipated "
+               << r.energy.dissipated << " J");
+  CHECK(std::abs(r.energy.mechanical_imbalance()) < 0.02);  // measured -0.9 %
   CHECK(r.applied_force == Approx(40));
   // series: one row per second
   const auto& time = sink.series_time();
@@ -732,4 +737,42 @@ TEST_CASE("Repeated cycles add their viscous heat and their work less the energy
   CHECK(s.work == Approx(5.0 + 3 * (2.0 - 0.5)));
   plain.extrapolate(before, 3.0);  // nothing stored: the whole work repeated
   CHECK(plain.work == Approx(5.0 + 3 * 2.0));
+}
+
+TEST_CASE("Cycle jumping keeps the energy budget of gliding strokes: the branches' creep is work or heat",
+          "[session][integration][energy]") {
+  // 60 s of oiled palm strokes with cycle averaging: one round trip resolved per glide window, the rest
+  // jumped. The creep of the slow branches over the jumped round trips changes their stored energy; counted
+  // as the tools' work where it grows and as heat where it relaxes, the budget closes as for resolved strokes
+  // (+0.1 %; -55 % when the creep's energy was left out, 2026-12-04).
+  const SessionSpec s = parse_session(R"([model]
+resolution = "coarse"
+[run]
+threads = 2
+dt_thermal = "1 s"
+cycle_averaging = true
+[session]
+follow_up = "30 s"
+[[technique]]
+type = "stroking"
+target = "erector_spinae_right"
+tool = "palm"
+force = "20 N"
+speed = "7.5 cm/s"
+lubrication = "oil"
+duration = "60 s"
+[outputs]
+myotonometer = false
+)",
+                                      "strokes.toml");
+  const Model m = Model::from_spec(s.model);
+  MemorySink sink;
+  Simulation sim(m, s);
+  const RunSummary r = sim.run(sink);
+  REQUIRE(r.jumped_cycles > 0);
+  INFO("work " << r.energy.work << " J, stored " << r.energy.stored_change << " J, dissipated "
+               << r.energy.dissipated << " J, cycles resolved " << r.resolved_cycles << ", jumped "
+               << r.jumped_cycles);
+  CHECK(r.energy.work > 0.05);
+  CHECK(std::abs(r.energy.mechanical_imbalance()) < 0.08);
 }

@@ -234,6 +234,63 @@ TEST_CASE("Thermal techniques carry the tool temperature and contact conductance
   CHECK(resting.command(30).pose.centre.isApprox(patch("gluteus_medius_left").centre));
 }
 
+TEST_CASE("Hand techniques conduct heat at the hand's temperature and the gun and lifted hands do not",
+          "[technique][hand]") {
+  const SkinPatch p = patch("erector_spinae_right");
+  // By default no hand conducts (the options' default conductance is 0).
+  for (const auto& tech : all_techniques(p)) {
+    INFO(tech->name());
+    const std::string name(tech->name());
+    if (name == "heat_pack" || name == "hot_stone") continue;  // tested above
+    const ToolCommand c = tech->command(0.5 * tech->duration());
+    CHECK_FALSE(c.tool_temperature.has_value());
+    CHECK(c.heat_transfer == 0.0);
+  }
+  // Each hand technique with a conductance: the hand's temperature over the footprint.
+  auto check_hand = [](const Technique& tech) {
+    INFO(tech.name());
+    const ToolCommand c = tech.command(0.5 * tech.duration());
+    CHECK(c.tool_temperature.value() == Approx(kHandTemperature));
+    CHECK(c.heat_transfer == Approx(kHandConductance));
+  };
+  Stroking::Options so;
+  so.hand_conductance = kHandConductance;
+  check_hand(Stroking(p, so));
+  DeepStroking::Options dso;
+  dso.hand_conductance = kHandConductance;
+  check_hand(DeepStroking(p, dso));
+  TransverseFriction::Options tfo;
+  tfo.hand_conductance = kHandConductance;
+  check_hand(TransverseFriction(p, tfo));
+  StaticCompression::Options sco;
+  sco.hand_conductance = kHandConductance;
+  check_hand(StaticCompression(p, sco));
+  Vibration::Options vo;
+  vo.hand_conductance = kHandConductance;
+  check_hand(Vibration(p, vo));
+  // A tap: in contact at a quarter of the contact phase, lifted (no conduction) between taps.
+  Percussion::Options po;
+  po.hand_conductance = kHandConductance;
+  const Percussion tap(p, po);
+  const Real period = 1 / tap.options().frequency;
+  CHECK(tap.command(0.25 * tap.options().contact_fraction * period).heat_transfer == Approx(kHandConductance));
+  CHECK(tap.command(0.9 * period).heat_transfer == 0.0);
+  // Set values are carried; a zero conductance switches conduction off.
+  Kneading::Options warm;
+  warm.hand_temperature = kCelsius + 36;
+  warm.hand_conductance = 800;
+  const ToolCommand w = Kneading(p, warm).command(10);
+  CHECK(w.tool_temperature.value() == Approx(kCelsius + 36));
+  CHECK(w.heat_transfer == Approx(800));
+  // Out of range: named fields.
+  Stroking::Options cold;
+  cold.hand_temperature = kCelsius + 5;
+  CHECK_THROWS_WITH(cold.validate("stroking"), Catch::Contains("stroking.hand_temperature"));
+  Vibration::Options neg;
+  neg.hand_conductance = -1;
+  CHECK_THROWS_WITH(neg.validate("vibration"), Catch::Contains("vibration.hand_conductance"));
+}
+
 TEST_CASE("Invalid technique options name the field", "[technique]") {
   const SkinPatch es = patch("erector_spinae_right");
   Stroking::Options s;
