@@ -366,6 +366,14 @@ void BioheatProblem::set_perfusion_qp(std::span<const Real> w) {
   perf_dirty_ = true;
 }
 
+void BioheatProblem::restore_perfusion_qp(std::span<const Real> w) {
+  if (w.size() != perf_qp_.size())
+    throw InputError("perfusion", "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) +
+                                      " values, got " + std::to_string(w.size()));
+  std::copy(w.begin(), w.end(), perf_qp_.begin());
+  perf_dirty_ = true;
+}
+
 void BioheatProblem::set_perfusion(const PerfusionLaw& law, const VectorX& T, const VectorX& s) {
   law.validate();
   if (T.size() != mesh_.n_nodes() || s.size() != mesh_.n_nodes())

@@ -163,6 +163,9 @@ class BioheatProblem {
   void set_perfusion(const PerfusionLaw& law, const VectorX& T, const VectorX& s);
   /// Perfusion at the quadrature points [1/s] (#cells x n_qp, cell-major).
   const std::vector<Real>& perfusion_qp() const { return perf_qp_; }
+  /// Sets the perfusion at every quadrature point exactly (no update tolerance): restores a checkpoint's
+  /// perfusion, which set_perfusion may have held within perfusion_update_tolerance of the law's value.
+  void restore_perfusion_qp(std::span<const Real> w);
   /// Volume-mean perfusion of each cell [1/s] (#cells).
   VectorX cell_perfusion() const;
 

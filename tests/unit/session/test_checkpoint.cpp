@@ -19,7 +19,7 @@ namespace tissue {
 namespace {
 
 /// A short session with a moving tool, a rest and a follow-up; checkpoints every 2 s.
-const char* kSession = R"([model]
+const char* kSession = R"toml([model]
 resolution = "coarse"
 [run]
 threads = 1
@@ -31,12 +31,13 @@ type = "stroking"
 target = "erector_spinae_right"
 force = "30 N"
 duration = "3 s"
+hand_conductance = "2000 W/(m^2 K)"
 [[technique]]
 type = "rest"
 duration = "1 s"
 [outputs]
 myotonometer = false
-)";
+)toml";
 
 /// Runs `s` on `m` into `sink` with checkpoints to `file`; the file keeps the last periodic one.
 RunSummary run_with_checkpoints(const Model& m, const SessionSpec& s, const std::filesystem::path& file,
