@@ -87,7 +87,9 @@ def test_killed_at_random_moments_and_resumed_equals_the_uninterrupted_run(tmp_p
         proc = subprocess.Popen([binary(), "run", *map(str, args), "-q"], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         try:
-            proc.wait(timeout=rng.uniform(2.0, 9.0))
+            # Random kills; the last start runs to the end (on a loaded machine every start may otherwise be
+            # killed before its first checkpoint, and the run never gets through).
+            proc.wait(timeout=rng.uniform(2.0, 9.0) if attempt < 7 else 600)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
