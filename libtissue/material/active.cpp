@@ -26,6 +26,22 @@ Real ActiveFibre::force_length(Real lambda) const {
   return std::exp(-z * z);
 }
 
+/// W = s int_1^lambda f(t)/t dt by Gauss-Legendre on [1, lambda], s = tone sigma_max.
+Real ActiveFibre::stretch_energy(Real lambda, Real s) const {
+  const Real half = 0.5 * (lambda - 1.0), mid = 0.5 * (lambda + 1.0);
+  Real integral = 0;
+  for (int k = 0; k < 2; ++k)
+    for (const Real sign : {-1.0, 1.0}) {
+      const Real t = mid + sign * half * kGLx[k];
+      integral += kGLw[k] * force_length(t) / t;
+    }
+  return s * half * integral;
+}
+
+Real ActiveFibre::energy(const Mat3& C, const Vec3& f0, Real tone) const {
+  return stretch_energy(std::sqrt(f0.dot(C * f0)), tone * sigma_max);
+}
+
 IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone, bool want_D) const {
   const Real lambda = std::sqrt(f0.dot(C * f0));
   const Real f = force_length(lambda);
@@ -34,18 +50,10 @@ IsoResponse ActiveFibre::response(const Mat3& C, const Vec3& f0, Real tone, bool
   const Real l2 = lambda * lambda;
   const Real phi = s * f / l2;                                                // S = phi M
   const Real dphi_over_l = s * (df / l2 - 2.0 * f / (l2 * lambda)) / lambda;  // D = (phi'/lambda) M (x) M
-  // W = s int_1^lambda f(t)/t dt by Gauss-Legendre on [1, lambda].
-  const Real half = 0.5 * (lambda - 1.0), mid = 0.5 * (lambda + 1.0);
-  Real integral = 0;
-  for (int k = 0; k < 2; ++k)
-    for (const Real sign : {-1.0, 1.0}) {
-      const Real t = mid + sign * half * kGLx[k];
-      integral += kGLw[k] * force_length(t) / t;
-    }
   Voigt6 m;
   for (int K = 0; K < 6; ++K) m[K] = f0[kVoigtI[K]] * f0[kVoigtJ[K]];
   IsoResponse r;
-  r.energy = s * half * integral;
+  r.energy = stretch_energy(lambda, s);
   r.S = from_voigt(phi * m);
   if (want_D)
     r.D = dphi_over_l * (m * m.transpose());

@@ -28,8 +28,13 @@ struct ActiveFibre {
   /// stretches 0.7-1.3: 5e-8 at width 0.4, 8e-7 at 0.3; the stress is exact, the energy serves the line
   /// search). Without want_D the tangent is left zero (residual evaluations).
   IsoResponse response(const Mat3& C, const Vec3& f0, Real tone, bool want_D = true) const;
+  /// W_act alone (the energy of response(), without stress and tangent) [J/m^3].
+  Real energy(const Mat3& C, const Vec3& f0, Real tone) const;
   /// Throws InputError "<tissue>.active.sigma_max" (>= 0), ".lambda_opt" (> 0), ".width" (> 0).
   void validate(std::string_view tissue) const;
+
+ private:
+  Real stretch_energy(Real lambda, Real s) const;  // W at fibre stretch lambda, s = tone sigma_max
 };
 
 }  // namespace tissue

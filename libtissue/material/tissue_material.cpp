@@ -37,7 +37,7 @@ TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, co
     r.D += a.D;
     r.energy += a.energy;
     r.active_energy = a.energy;
-    r.work += a.energy - material.active->response(from_voigt(C_prev), f0, tone, false).energy;
+    r.work += a.energy - material.active->energy(from_voigt(C_prev), f0, tone);
   }
   return r;
 }

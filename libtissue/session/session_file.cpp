@@ -127,6 +127,10 @@ struct Shown {
   Real offset = 0.0;  ///< SI value of the shown zero (degC)
 };
 
+/// How the keys' quantities are shown.
+constexpr Shown N{"N"}, S{"s"}, Hz{"Hz"}, cm_s{"cm/s", 0.01}, mm{"mm", 1e-3}, cm{"cm", 0.01},
+    degC{"degC", 1.0, kCelsius}, W_m2K{"W/(m^2 K)"};
+
 std::string show(Real v, const Shown& s) {
   std::ostringstream o;
   o << (v - s.offset) / s.scale;
@@ -264,9 +268,9 @@ struct Keys {
   Keys& eta(Real O::*m) { return number("eta", m, "fraction of the friction heat entering the skin, 0..1"); }
   /// The warm hand: its skin temperature and the hand/skin contact conductance.
   Keys& hand() {
-    return quantity("hand_temperature", &O::hand_temperature, units::temperature, "temperature",
-                    Shown{"degC", 1.0, kCelsius}, "the hand's skin temperature (15-45 degC)")
-        .quantity("hand_conductance", &O::hand_conductance, kConductance, "conductance", Shown{"W/(m^2 K)"},
+    return quantity("hand_temperature", &O::hand_temperature, units::temperature, "temperature", degC,
+                    "the hand's skin temperature (15-45 degC)")
+        .quantity("hand_conductance", &O::hand_conductance, kConductance, "conductance", W_m2K,
                   "hand/skin contact conductance; 0: no conduction");
   }
 };
@@ -314,8 +318,6 @@ Entry entry(std::string summary, Keys<O> k, bool has_target = true) {
   return e;
 }
 
-constexpr Shown N{"N"}, S{"s"}, Hz{"Hz"}, cm_s{"cm/s", 0.01}, mm{"mm", 1e-3}, cm{"cm", 0.01},
-    degC{"degC", 1.0, kCelsius}, W_m2K{"W/(m^2 K)"};
 
 /// The one name -> parser table of session items (techniques and rests).
 const std::map<std::string, Entry, std::less<>>& technique_table() {

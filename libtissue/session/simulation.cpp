@@ -430,6 +430,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     a.put("run.stored0", stored0);
     save_state(a, s);
     stepper->save(a);
+    problems.heat().save(a);
     tools.save(a);
     recorder.save(a);
     if (standard_) standard_->save(a);
@@ -443,6 +444,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     load_state(*from, s);
     stepper = fresh_stepper();
     stepper->load(*from);
+    problems.heat().load(*from);
     tools.load(*from);
     recorder.load(*from);
     if (standard_) standard_->load(*from);
@@ -533,6 +535,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
       write_checkpoint(checkpoint_file_, a);
       stepper = fresh_stepper();
       stepper->load(a);
+      problems.heat().load(a);  // as the resumed run does: both rebuild the heat matrix alike
       next_checkpoint = (std::floor(s.time / every + 1e-9) + 1) * every;
     }
   }

@@ -545,7 +545,6 @@ void CoupledStepper::save(StateArchive& a) const {
   a.put("stepper.h_last", h_last_);
   a.put("stepper.at_rest", at_rest_ ? 1.0 : 0.0);
   a.put("stepper.tone_solved", tone_solved_);
-  a.put("stepper.perfusion", std::span<const double>(heat_.perfusion_qp()));
 }
 
 void CoupledStepper::load(const StateArchive& a) {
@@ -553,8 +552,6 @@ void CoupledStepper::load(const StateArchive& a) {
   h_last_ = a.scalar("stepper.h_last");
   at_rest_ = a.scalar("stepper.at_rest") != 0;
   tone_solved_ = a.vector("stepper.tone_solved");
-  const auto& w = a.get("stepper.perfusion");  // the perfusion the heat problem holds (update tolerance)
-  heat_.restore_perfusion_qp(std::span<const double>(w.data(), w.size()));
 }
 
 }  // namespace tissue

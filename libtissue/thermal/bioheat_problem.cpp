@@ -347,10 +347,14 @@ void BioheatProblem::set_cell_perfusion(std::span<const Real> w) {
   set_perfusion_qp(qp);
 }
 
+void BioheatProblem::check_perfusion_size(std::string_view field, size_t n) const {
+  if (n != perf_qp_.size())
+    throw InputError(std::string(field),
+                     "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) + " values, got " + std::to_string(n));
+}
+
 void BioheatProblem::set_perfusion_qp(std::span<const Real> w) {
-  if (w.size() != perf_qp_.size())
-    throw InputError("perfusion", "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) +
-                                      " values, got " + std::to_string(w.size()));
+  check_perfusion_size("perfusion", w.size());
   Real wmax = 0, dmax = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     if (!(w[i] >= 0) || !std::isfinite(w[i]))
@@ -366,10 +370,11 @@ void BioheatProblem::set_perfusion_qp(std::span<const Real> w) {
   perf_dirty_ = true;
 }
 
-void BioheatProblem::restore_perfusion_qp(std::span<const Real> w) {
-  if (w.size() != perf_qp_.size())
-    throw InputError("perfusion", "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) +
-                                      " values, got " + std::to_string(w.size()));
+void BioheatProblem::save(StateArchive& a) const { a.put("heat.perfusion", std::span<const Real>(perf_qp_)); }
+
+void BioheatProblem::load(const StateArchive& a) {
+  const std::vector<double>& w = a.get("heat.perfusion");
+  check_perfusion_size("heat.perfusion", w.size());
   std::copy(w.begin(), w.end(), perf_qp_.begin());
   perf_dirty_ = true;
 }

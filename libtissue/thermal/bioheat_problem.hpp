@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libtissue/core/state_archive.hpp"
 #include "libtissue/core/types.hpp"
 #include "libtissue/fem/assembly_map.hpp"
 #include "libtissue/fem/dof_map.hpp"
@@ -163,9 +164,11 @@ class BioheatProblem {
   void set_perfusion(const PerfusionLaw& law, const VectorX& T, const VectorX& s);
   /// Perfusion at the quadrature points [1/s] (#cells x n_qp, cell-major).
   const std::vector<Real>& perfusion_qp() const { return perf_qp_; }
-  /// Sets the perfusion at every quadrature point exactly (no update tolerance): restores a checkpoint's
-  /// perfusion, which set_perfusion may have held within perfusion_update_tolerance of the law's value.
-  void restore_perfusion_qp(std::span<const Real> w);
+  /// Writes the perfusion it holds to `a` under "heat.perfusion" (a checkpoint): set_perfusion keeps it within
+  /// perfusion_update_tolerance of the law's value, so it is state, not a function of the temperature.
+  void save(StateArchive& a) const;
+  /// Reads what save() wrote (exactly, no update tolerance); InputError "heat.perfusion" for another model.
+  void load(const StateArchive& a);
   /// Volume-mean perfusion of each cell [1/s] (#cells).
   VectorX cell_perfusion() const;
 
@@ -206,6 +209,8 @@ class BioheatProblem {
   void solve_reduced(LinearSolver& solver, const SparseMatrix& A_full, SparseMatrix& A_red, bool refactor,
                      const VectorX& b, VectorX& T);
   void prepare_matrices(const ThermalLoads& loads);
+  /// Throws InputError `field` unless n is #cells x n_qp.
+  void check_perfusion_size(std::string_view field, size_t n) const;
 
   const Mesh& mesh_;
   std::vector<ThermalProperties> props_;

@@ -30,6 +30,19 @@ std::vector<std::unique_ptr<Technique>> all_techniques(const SkinPatch& p) {
   return t;
 }
 
+/// A technique T over `p` with the data's hand conductance: mid-way, its command carries the hand's
+/// temperature and that conductance.
+template <class T>
+void check_warm_hand(const SkinPatch& p) {
+  typename T::Options o;
+  o.hand_conductance = kHandConductance;
+  const T tech(p, o);
+  INFO(tech.name());
+  const ToolCommand c = tech.command(0.5 * tech.duration());
+  CHECK(c.tool_temperature.value() == Approx(kHandTemperature));
+  CHECK(c.heat_transfer == Approx(kHandConductance));
+}
+
 }  // namespace
 
 TEST_CASE("Every technique keeps the tool centre over the target muscle for its whole duration",
@@ -247,27 +260,11 @@ TEST_CASE("Hand techniques conduct heat at the hand's temperature and the gun an
     CHECK(c.heat_transfer == 0.0);
   }
   // Each hand technique with a conductance: the hand's temperature over the footprint.
-  auto check_hand = [](const Technique& tech) {
-    INFO(tech.name());
-    const ToolCommand c = tech.command(0.5 * tech.duration());
-    CHECK(c.tool_temperature.value() == Approx(kHandTemperature));
-    CHECK(c.heat_transfer == Approx(kHandConductance));
-  };
-  Stroking::Options so;
-  so.hand_conductance = kHandConductance;
-  check_hand(Stroking(p, so));
-  DeepStroking::Options dso;
-  dso.hand_conductance = kHandConductance;
-  check_hand(DeepStroking(p, dso));
-  TransverseFriction::Options tfo;
-  tfo.hand_conductance = kHandConductance;
-  check_hand(TransverseFriction(p, tfo));
-  StaticCompression::Options sco;
-  sco.hand_conductance = kHandConductance;
-  check_hand(StaticCompression(p, sco));
-  Vibration::Options vo;
-  vo.hand_conductance = kHandConductance;
-  check_hand(Vibration(p, vo));
+  check_warm_hand<Stroking>(p);
+  check_warm_hand<DeepStroking>(p);
+  check_warm_hand<TransverseFriction>(p);
+  check_warm_hand<StaticCompression>(p);
+  check_warm_hand<Vibration>(p);
   // A tap: in contact at a quarter of the contact phase, lifted (no conduction) between taps.
   Percussion::Options po;
   po.hand_conductance = kHandConductance;
