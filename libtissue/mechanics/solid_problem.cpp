@@ -23,6 +23,7 @@ struct ElementWork {
   Real dissipation = 0;
   Real stored = 0;    // stored energy of the cell at the end of the step [J]
   Real work = 0;      // stress work of the step along its path [J] (laws with history)
+  Real strain_change = 0;  // integral of |dev(E1 - E0)| over the cell [m^3] (laws with history)
   Real trace_dV = 0;  // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
   Real volume = 0;    // reference volume of the cell [m^3]
   Real pressure = 0;  // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
@@ -38,12 +39,20 @@ struct PointResponse {
   Real stored;       ///< stored (free) energy density at the end of the step [J/m^3]
   Real work = 0;     ///< stress work of the step along its path [J/m^3] (laws with history)
   Real J_prev = 1;   ///< volume ratio at the start of the step (laws with history; mean dilatation) [-]
+  Real strain_change = 0;  ///< |dev(E1 - E0)|, the step's deviatoric Green-Lagrange strain change (history) [-]
 };
 
 PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0, r.energy}; }
 
 /// Volume ratio J = sqrt(det C) of a right Cauchy-Green tensor in Voigt order (not doubled).
 Real volume_ratio(const Voigt6& c) { return std::sqrt(from_voigt(c).determinant()); }
+
+/// Frobenius norm of the deviatoric part of the Green-Lagrange strain change (C - C_prev) / 2 [-].
+Real deviatoric_strain_change(const Mat3& C, const Voigt6& c_prev) {
+  Mat3 dE = 0.5 * (C - from_voigt(c_prev));
+  dE.diagonal().array() -= dE.trace() / 3.0;
+  return dE.norm();
+}
 
 template <int NEN>
 Mat3 deformation_gradient(const Eigen::Matrix<Real, NEN, 3>& ue, const Real* g) {
@@ -136,6 +145,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
   w.dissipation = 0;
   w.stored = 0;
   w.work = 0;
+  w.strain_change = 0;
   w.trace_dV = 0;
   w.volume = 0;
   w.ok = true;
@@ -155,6 +165,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     w.dissipation += r.dissipation * dV;
     w.stored += r.stored * dV;
     w.work += r.work * dV;
+    w.strain_change += r.strain_change * dV;
     w.trace_dV += r.S.cwiseProduct(C).sum() / J * dV;  // tr(F S F^T) / J = S : C / J
     w.volume += dV;
     add_stress_terms<NEN>(F, g, r.S, r.D, dV, want_K, w);
@@ -227,6 +238,7 @@ struct AssemblyTargets {
   std::vector<Real>& dissipation;
   std::vector<Real>& stored;
   std::vector<Real>& work;
+  std::vector<Real>& strain_change;
   std::vector<Real>& pressure;
   std::vector<char>& ok;
 };
@@ -245,6 +257,7 @@ void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap
   t.dissipation[i] = w.dissipation;
   t.stored[i] = w.stored;
   t.work[i] = w.work;
+  t.strain_change[i] = w.volume > 0 ? w.strain_change / w.volume : 0.0;
   t.pressure[i] = w.pressure;
   t.ok[i] = w.ok;
   if (!w.ok) return;
@@ -317,10 +330,12 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
             PronyState scratch;
             const PronyState& prev = ctx.previous(e, q);
             const Real J_prev = volume_ratio(prev.C);
+            const Real dev = deviatoric_strain_change(C, prev.C);
             const TissueResponse r =
                 tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
                                 ctx.tone(e, q), ctx.dt(), prev, end_state(e, q, scratch), want_D);
-            PointResponse out{r.energy, r.S, r.D, r.dissipation, r.stored_energy + r.active_energy, r.work, J_prev};
+            PointResponse out{r.energy,  r.S,   r.D, r.dissipation, r.stored_energy + r.active_energy,
+                              r.work,    J_prev, dev};
             if (!mean_dil) {
               const VolResponse v = volumetric_response(L.elastic.vol, C);
               out.energy += v.energy;
@@ -336,9 +351,10 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           const Real mu = L.elastic.mu, bulk = L.elastic.lambda + 2.0 / 3.0 * L.elastic.mu;
           fn([&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q, bool want_D) {
                PronyState scratch;
+               const Real dev = deviatoric_strain_change(C, ctx.previous(e, q).C);
                const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
                                                          ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch), want_D);
-               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy, r.work, 1.0};
+               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy, r.work, 1.0, dev};
              },
              nullptr);
         }
@@ -396,7 +412,8 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
                                        const SolidInputs* inputs, SolidStepState* step) const {
   const Index ne = mesh_.n_cells();
   std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0),
-      stored(static_cast<size_t>(ne), 0.0), work(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
+      stored(static_cast<size_t>(ne), 0.0), work(static_cast<size_t>(ne), 0.0),
+      strain_change(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
   std::vector<char> ok(static_cast<size_t>(ne), 1);
   if (f_int) f_int->setZero(3 * mesh_.n_nodes());
   if (K) std::fill(K->valuePtr(), K->valuePtr() + K->nonZeros(), 0.0);
@@ -408,7 +425,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   const bool hex = mesh_.cell_type == CellType::hex8;
   const bool mean_dil = hex && options_.volumetric == VolumetricTreatment::mean_dilatation;
   const PointContext ctx{mesh_, geo_, inputs};
-  AssemblyTargets targets{f_int, K, energy, dissipation, stored, work, pressure, ok};
+  AssemblyTargets targets{f_int, K, energy, dissipation, stored, work, strain_change, pressure, ok};
   auto pass = [&]<int NEN>() {
     parallel_for_colored_groups(colors_, options_.threads, [&](int region, auto&& run) {
       with_point_law(materials_[static_cast<size_t>(region)].law, mean_dil, ctx, end,
@@ -434,6 +451,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   if (step) {
     step->dissipation = Eigen::Map<const VectorX>(dissipation.data(), ne);
     step->pressure = Eigen::Map<const VectorX>(pressure.data(), ne);
+    step->strain_change = Eigen::Map<const VectorX>(strain_change.data(), ne);
     step->stored_energy = step->work = step->elastic_energy = 0;
     for (Index e = 0; e < ne; ++e) {
       const auto i = static_cast<size_t>(e);

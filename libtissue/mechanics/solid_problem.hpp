@@ -80,6 +80,9 @@ struct SolidStepState {
   SolidHistory history;  ///< viscous history at the end of the step (sized by evaluate)
   VectorX dissipation;   ///< energy dissipated in the step per cell [J]
   VectorX pressure;      ///< cell-mean hydrostatic pressure -tr(sigma)/3 per cell [Pa] (> 0 compressive)
+  /// Cell-mean |dev(E1 - E0)| over the step per cell [-] (laws with history; 0 elsewhere): the deviatoric
+  /// strain the tissue went through, whose rate drives the perfusion stimulus.
+  VectorX strain_change;
   Real stored_energy = 0;  ///< stored (free) energy of the solid at the end of the step [J]: elastic, viscous
                            ///< branches, volumetric and active fibre energy
   /// Stress work of the step over the cells whose laws carry history [J], each quadrature point along the

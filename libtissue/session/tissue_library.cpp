@@ -123,6 +123,8 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
   // mL/min/kg (volume flow per tissue mass) times density gives the volumetric perfusion [1/s].
   tp.perfusion = tp.density * r.entry(b, "perfusion", units::Dimension{{-1, 3, -1, 0}}, t + ".perfusion");
   tp.metabolic_heat = tp.density * r.entry(b, "metabolic_heat", units::power / units::mass, t + ".metabolic_heat");
+  if (b.contains("perfusion_gain"))
+    tp.perfusion_gain = r.entry(b, "perfusion_gain", units::dimensionless, t + ".perfusion_gain");
   p.material.validate(t);
   tp.validate(t);
   if (const auto* ov = root.get_as<toml::table>("overrides")) {

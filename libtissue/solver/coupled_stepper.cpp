@@ -29,6 +29,7 @@ constexpr Real kTimeTol = 1e-9;
 
 void StepSources::reset(Index cells, Index points) {
   dissipation.setZero(cells);
+  strain_path.setZero(cells);
   friction.assign(static_cast<size_t>(points), 0.0);
   h_dt.assign(static_cast<size_t>(points), 0.0);
   hT_dt.assign(static_cast<size_t>(points), 0.0);
@@ -38,6 +39,7 @@ void StepSources::reset(Index cells, Index points) {
 
 void StepSources::extrapolate(const StepSources& before, Real f, Real stored) {
   dissipation += f * (dissipation - before.dissipation);
+  if (strain_path.size() == before.strain_path.size()) strain_path += f * (strain_path - before.strain_path);
   work += f * (work - before.work - stored);
 }
 
@@ -291,6 +293,7 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
     s.pressure = step.pressure;
     s.stored_energy = step.stored_energy;
     sources_->dissipation += step.dissipation;
+    if (step.strain_change.size() == sources_->strain_path.size()) sources_->strain_path += step.strain_change;
     std::swap(s.history, step.history);
     s.mech.u = u_trial;
     s.time = tb;
@@ -339,6 +342,22 @@ bool CoupledStepper::mechanics(CoupledState& s, LoadProvider& loads, Real t_end,
   sources_ = nullptr;
   stats.seconds += seconds_since(c0);
   return ok;
+}
+
+VectorX CoupledStepper::nodal_stimulus(const PerfusionLaw& law, const StepSources& sources, Real dt) const {
+  const Mesh& m = solid_.mesh();
+  VectorX u = VectorX::Zero(m.n_nodes()), count = VectorX::Zero(m.n_nodes());
+  const bool have = sources.strain_path.size() == m.n_cells() && dt > 0;
+  for (Index e = 0; e < m.n_cells(); ++e) {
+    const Real ue = have ? law.stimulus(sources.strain_path[e] / dt) : 0.0;
+    for (int a = 0; a < m.cell_size(); ++a) {
+      u[m.cells(e, a)] += ue;
+      count[m.cells(e, a)] += 1;
+    }
+  }
+  for (Index n = 0; n < m.n_nodes(); ++n)
+    if (count[n] > 0) u[n] /= count[n];
+  return u;
 }
 
 void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
@@ -398,7 +417,8 @@ void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& 
     report.thermal.refactorized = report.thermal.refactorized || r.refactorized;
     ++report.thermal_steps;
   }
-  if (options_.perfusion) options_.perfusion->advance(s.perfusion_stimulus, VectorX::Zero(m.n_nodes()), dt);
+  if (options_.perfusion)
+    options_.perfusion->advance(s.perfusion_stimulus, nodal_stimulus(*options_.perfusion, sources, dt), dt);
   report.max_temperature_change = (s.temperature - T0).cwiseAbs().maxCoeff();
   report.seconds_heat += seconds_since(c0);
 

@@ -194,6 +194,9 @@ class CoupledStepper {
   bool try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact, SolidStepState& step,
                  VectorX& u_trial, MechanicsStats& stats, std::string& reason);
   void check_temperature(const VectorX& T) const;
+  /// The perfusion stimulus u per node over a macro step of length dt: the law's stimulus of each cell's
+  /// deviatoric strain rate (strain path / dt), averaged over the cells around the node.
+  VectorX nodal_stimulus(const PerfusionLaw& law, const StepSources& sources, Real dt) const;
 
   const SolidProblem& solid_;
   BioheatProblem& heat_;

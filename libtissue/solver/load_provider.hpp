@@ -16,6 +16,7 @@ namespace tissue {
 /// Energies (not powers), so that heat = work exactly whatever the substeps.
 struct StepSources {
   VectorX dissipation;              ///< viscous energy dissipated per cell [J]
+  VectorX strain_path;              ///< sum of the substeps' deviatoric strain changes per cell [-]
   std::vector<Real> friction;       ///< friction heat into the skin per skin point [J/m^2]
   std::vector<Real> h_dt;           ///< time integral of the tool/skin contact conductance [J/(m^2 K)]
   std::vector<Real> hT_dt;          ///< time integral of conductance x tool temperature [J/m^2]
@@ -27,8 +28,8 @@ struct StepSources {
 
   /// Zeroes everything for `cells` cells and `points` skin points.
   void reset(Index cells, Index points);
-  /// Adds f times the mechanical energies (viscous heat, work) accumulated since `before` (cycle jumping:
-  /// the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A repeated cycle
+  /// Adds f times the mechanical energies (viscous heat, work) and the strain path accumulated since `before`
+  /// (cycle jumping: the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A repeated cycle
   /// returns the tissue to the state it started from, so its work is the resolved work less `stored` [J],
   /// the stored energy gained since `before` (else the energy stored by loading from rest would be counted
   /// again in every jumped cycle: +52 % imbalance in 30 s of strokes).

@@ -388,7 +388,8 @@ void BioheatProblem::set_perfusion(const PerfusionLaw& law, const VectorX& T, co
   std::vector<Real>& w = perf_scratch_;
   w.resize(perf_qp_.size());
   parallel_for(mesh_.n_cells(), options_.threads, [&](Index e, int) {
-    const Real w0 = props_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].perfusion;
+    const ThermalProperties& pr = props_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])];
+    const Real w0 = pr.perfusion, gain = pr.perfusion_gain.value_or(law.stimulus_gain);
     for (int q = 0; q < nq; ++q) {
       Real Tq = 0, sq = 0;
       for (int a = 0; a < nen; ++a) {
@@ -396,7 +397,7 @@ void BioheatProblem::set_perfusion(const PerfusionLaw& law, const VectorX& T, co
         sq += geo_.shape(q, a) * s[mesh_.cells(e, a)];
       }
       w[static_cast<size_t>(e) * static_cast<size_t>(nq) + static_cast<size_t>(q)] =
-          law.perfusion(w0, Tq, sq);
+          w0 * law.factor(Tq, sq, gain);
     }
   });
   set_perfusion_qp(w);

@@ -30,14 +30,24 @@ void PerfusionLaw::validate() const {
     throw InputError("perfusion_law.tau_decay", "must be positive, got " + fmt(tau_decay) + " s");
   if (!(max_factor > 0))
     throw InputError("perfusion_law.max_factor", "must be positive, got " + fmt(max_factor));
+  if (!(half_rate > 0) || !std::isfinite(half_rate))
+    throw InputError("perfusion_law.half_rate", "must be positive, got " + fmt(half_rate) + " 1/s");
+  if (!(exponent > 0) || !std::isfinite(exponent))
+    throw InputError("perfusion_law.exponent", "must be positive, got " + fmt(exponent));
+}
+
+Real PerfusionLaw::stimulus(Real rate) const {
+  if (!(rate > 0)) return 0.0;
+  const Real x = std::pow(rate / half_rate, exponent);
+  return x / (1.0 + x);
 }
 
 Real PerfusionLaw::temperature_factor(Real T) const {
   return std::pow(q10, (T - reference_temperature) / 10.0);
 }
 
-Real PerfusionLaw::factor(Real T, Real s) const {
-  return std::clamp(temperature_factor(T) * (1.0 + stimulus_gain * s), 0.0, max_factor);
+Real PerfusionLaw::factor(Real T, Real s, Real gain) const {
+  return std::clamp(temperature_factor(T) * (1.0 + gain * s), 0.0, max_factor);
 }
 
 Real PerfusionLaw::advance(Real s, Real u, Real dt) const {

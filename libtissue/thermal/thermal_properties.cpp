@@ -28,6 +28,7 @@ void ThermalProperties::validate(std::string_view region) const {
   positive(heat_capacity, region, "heat_capacity", "J/kg/K");
   positive(conductivity, region, "conductivity", "W/m/K");
   non_negative(perfusion, region, "perfusion", "1/s");
+  if (perfusion_gain) non_negative(*perfusion_gain, region, "perfusion_gain", "");
   if (!std::isfinite(metabolic_heat))
     throw InputError(std::string(region) + ".metabolic_heat",
                      "must be finite, got " + fmt(metabolic_heat) + " W/m^3");
@@ -44,15 +45,15 @@ Real perfusion_from_ml_per_min_per_kg(Real ml_per_min_per_kg, Real tissue_densit
 }
 
 ThermalProperties skin_thermal_properties() {
-  return {1100.0, 3391.0, 0.37, perfusion_from_ml_per_min_per_kg(106.0, 1100.0), 0.0};
+  return {1100.0, 3391.0, 0.37, perfusion_from_ml_per_min_per_kg(106.0, 1100.0), 0.0, std::nullopt};
 }
 
 ThermalProperties fat_thermal_properties() {
-  return {911.0, 2348.0, 0.21, perfusion_from_ml_per_min_per_kg(33.0, 911.0), 0.0};
+  return {911.0, 2348.0, 0.21, perfusion_from_ml_per_min_per_kg(33.0, 911.0), 0.0, std::nullopt};
 }
 
 ThermalProperties muscle_thermal_properties() {
-  return {1090.0, 3421.0, 0.49, perfusion_from_ml_per_min_per_kg(37.0, 1090.0), 0.91 * 1090.0};
+  return {1090.0, 3421.0, 0.49, perfusion_from_ml_per_min_per_kg(37.0, 1090.0), 0.91 * 1090.0, std::nullopt};
 }
 
 }  // namespace tissue

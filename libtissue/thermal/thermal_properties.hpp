@@ -2,6 +2,7 @@
 //   rho c dT/dt = div(k grad T) + w_b rho_b c_b (T_a - T) + q_met + q_src   (Pennes 1948).
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 #include "libtissue/core/types.hpp"
@@ -15,6 +16,9 @@ struct ThermalProperties {
   Real conductivity = 0.49;     ///< thermal conductivity k [W/m/K]
   Real perfusion = 6.7e-4;  ///< baseline blood perfusion w_b0: blood volume per tissue volume per time [1/s]
   Real metabolic_heat = 992.0;  ///< metabolic heat q_met [W/m^3] (0.91 W/kg x 1090 kg/m^3)
+  /// Relative perfusion increase at a full massage stimulus, w_b / w_b0 - 1 at s = 1 [-] (PerfusionLaw);
+  /// unset: the law's stimulus_gain.
+  std::optional<Real> perfusion_gain;
   /// Throws InputError naming "<region>.<field>" and the bad value with its unit.
   void validate(std::string_view region) const;
 };
