@@ -61,14 +61,15 @@ int main(int argc, char** argv) {
         usage();
         return 0;
       } else if (a == "--size" && v) {
-        if (std::sscanf(v, "%dx%dx%d", &c.nx, &c.ny, &c.nz) != 3 || c.ny % 2 || c.nz % 2)
+        if (std::sscanf(v, "%dx%dx%d", &c.block.nx, &c.block.ny, &c.block.nz) != 3 || c.block.ny % 2 ||
+            c.block.nz % 2)
           throw InputError("size", "expected NXxNYxNZ with even NY and NZ, got '" + std::string(v) + "'");
         ++i;
       } else if (a == "--threads" && v) {
         c.threads = std::atoi(v);
         ++i;
       } else if (a == "--steps" && v) {
-        c.steps = std::atoi(v);
+        c.block.steps = std::atoi(v);
         ++i;
       } else if (a == "--material" && v) {
         const std::string m = v;
@@ -97,10 +98,11 @@ int main(int argc, char** argv) {
     }
     if (c.threads < 1) throw InputError("threads", "must be at least 1");
     const bench::PeerBlockResult r = bench::run_peer_block(c);
-    const Peer* p = febio(c.nx, c.ny, c.nz);
+    const Peer* p = febio(c.block.nx, c.block.ny, c.block.nz);
     std::printf(
         "peer block %dx%dx%d: %d cells, %d nodes, %d free equations, hex8 2x2x2, %s, max_tangent_reuse %d\n",
-        c.nx, c.ny, c.nz, static_cast<int>(r.cells), static_cast<int>(r.nodes), static_cast<int>(r.equations),
+        c.block.nx, c.block.ny, c.block.nz, static_cast<int>(r.cells), static_cast<int>(r.nodes),
+        static_cast<int>(r.equations),
         r.viscoelastic ? "neo-Hookean + Prony (FEBio viscoelastic)" : "elastic neo-Hookean",
         c.max_tangent_reuse);
     std::printf("%-28s %-22s %s\n", "", "libtissue", "FEBio 4 (with Prony)");

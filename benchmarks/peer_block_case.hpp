@@ -1,8 +1,10 @@
 // The peer benchmark of /work/shared/benchmarks/peer-block.md: compression of a 40 x 40 x 20 mm
 // block (bottom fixed, top ux = uy = 0, uz = -5 mm t, 20 quasi-static steps of 0.05 s), plain hex8
-// with 2x2x2 Gauss points. The one definition of the problem, used by bench_peer_block (Google
-// Benchmark), peer_block (table beside FEBio) and tests/verification/test_peer_block.cpp (so this
-// header and bench_support.hpp must not need Google Benchmark).
+// with 2x2x2 Gauss points. The problem itself (geometry, law, boundary sets, steps) is described once,
+// by tissue::PeerBlock (libtissue/mechanics/peer_block.hpp, also read by `tissue export-feb`); this
+// header runs it for bench_peer_block (Google Benchmark), peer_block (table beside FEBio) and
+// tests/verification/test_peer_block.cpp (so this header and bench_support.hpp must not need Google
+// Benchmark).
 //
 // Material (PeerBlockCase::material): by default FEBio's `viscoelastic` law as in peer-block.md,
 // PeerViscoelastic = compressible neo-Hookean (E = 10 kPa, nu = 0.45) with the Prony series on the
@@ -16,23 +18,20 @@
 #include <string>
 
 #include "bench_support.hpp"
-#include "libtissue/mesh/box_mesh.hpp"
+#include "libtissue/mechanics/peer_block.hpp"
 #include "libtissue/solver/mechanics_solver.hpp"
 
 namespace tissue::bench {
 
 /// Elastic material of the peer problem: compressible neo-Hookean, E = 10 kPa, nu = 0.45.
 inline RegionMechanics peer_block_elastic() {
-  return RegionMechanics{CompressibleNeoHookean::from_E_nu(10e3, 0.45), 1000.0};
+  return PeerBlock{}.elastic();
 }
 
 /// Viscoelastic material of the peer problem (the default): FEBio's `viscoelastic` on the elastic
 /// law above, S = g0 Se + sum g_i H_i with g0 = 1, (g_i, tau_i) = (0.5, 0.1 s), (0.3, 1.0 s).
 inline RegionMechanics peer_block_viscoelastic() {
-  PeerPronySeries prony;
-  prony.g0 = 1.0;
-  prony.terms = {PronyTerm{0.5, 0.1}, PronyTerm{0.3, 1.0}};
-  return RegionMechanics{PeerViscoelastic{CompressibleNeoHookean::from_E_nu(10e3, 0.45), prony}, 1000.0};
+  return PeerBlock{}.viscoelastic();
 }
 
 /// FEBio 4's published results for the viscoelastic peer problem at t = 1 s (peer-block.md).
@@ -45,10 +44,8 @@ inline constexpr PeerBlockReference kFebio44{-10.331, 3.366};  ///< 44 x 44 x 22
 
 /// One run of the peer problem.
 struct PeerBlockCase {
-  int nx = 28, ny = 28, nz = 14;  ///< hex divisions (ny and nz even: the bulge node is a mesh node)
-  int threads = 1;                ///< element-loop and BLAS threads
-  int steps = 20;                 ///< quasi-static steps over t in [0, 1]
-  Real depth = 5e-3;              ///< top displacement at t = 1 [m]
+  PeerBlock block;   ///< size (block.nx, .ny, .nz), steps and depth of the problem (default: peer-block.md)
+  int threads = 1;   ///< element-loop and BLAS threads
   std::function<RegionMechanics()> material = peer_block_viscoelastic;  ///< the law
   LinearSolverKind linear = LinearSolverKind::cholmod;                  ///< linear solver
   int max_tangent_reuse = 0;     ///< NewtonOptions::max_tangent_reuse (0: exact Newton)
@@ -81,16 +78,10 @@ struct PeerBlockResult {
 inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
   const double t0 = now_seconds();
   set_threads(c.threads);
-  BoxMeshOptions bo;
-  bo.hi = Vec3(0.04, 0.04, 0.02);
-  bo.nx = c.nx;
-  bo.ny = c.ny;
-  bo.nz = c.nz;
-  bo.region = "block";
-  bo.fibre = Vec3::Zero();
-  const Mesh mesh = make_box_mesh(bo);
-  const auto& bottom = mesh.node_set("zmin").nodes;
-  const auto& top = mesh.node_set("zmax").nodes;
+  const PeerBlock& b = c.block;
+  const Mesh mesh = b.mesh();
+  const auto& bottom = mesh.node_set(PeerBlock::kFixedSet).nodes;
+  const auto& top = mesh.node_set(PeerBlock::kPressedSet).nodes;
   DofMap dofs(mesh.n_nodes(), 3);
   dofs.constrain_nodes(bottom);
   dofs.constrain_nodes(top);
@@ -102,7 +93,7 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
 
   const LoadFunction load = [&](Real t) {
     MechanicalLoad l{VectorX(), VectorX::Zero(3 * mesh.n_nodes())};
-    for (Index n : top) l.u_prescribed[3 * n + 2] = -c.depth * t;
+    for (Index n : top) l.u_prescribed[3 * n + 2] = -b.depth * t / b.duration;
     return l;
   };
   QuasiStaticOptions qo;
@@ -119,7 +110,7 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
       std::fprintf(stderr, "  t = %.3f  %.1f s, %lld factorisations\n", t, now_seconds() - t1,
                    static_cast<long long>(qs.linear_solver().stats().factorizations));
   };
-  const MechanicsRunSummary s = qs.solve(u, load, 0.0, 1.0, c.steps, on_step, nullptr, nullptr, h);
+  const MechanicsRunSummary s = qs.solve(u, load, 0.0, b.duration, b.steps, on_step, nullptr, nullptr, h);
   const double t2 = now_seconds();
 
   PeerBlockResult r;
@@ -144,8 +135,7 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
   VectorX f;
   solid.evaluate(u, &f, nullptr, &inputs);
   for (Index n : top) r.Rz += f[3 * n + 2];
-  const Index bulge_node = c.nx + (c.nx + 1) * (c.ny / 2 + (c.ny + 1) * (c.nz / 2));
-  r.bulge = u[3 * bulge_node];
+  r.bulge = u[3 * b.bulge_node()];
   r.wall_seconds = now_seconds() - t0;
   r.peak_rss = peak_rss_bytes();
   return r;

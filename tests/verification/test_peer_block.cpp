@@ -35,8 +35,8 @@ TEST_CASE("Peer block 28x28x14 reproduces FEBio's reaction force and bulge withi
 TEST_CASE("Peer block: modified Newton gives exact Newton's answer, the series stiffens the block",
           "[verification][peer][mechanics][viscoelastic]") {
   bench::PeerBlockCase c;
-  c.nx = c.ny = 8;
-  c.nz = 4;
+  c.block.nx = c.block.ny = 8;
+  c.block.nz = 4;
   c.threads = 2;
   const bench::PeerBlockResult exact = bench::run_peer_block(c);
   c.max_tangent_reuse = bench::kPeerTangentReuse;
