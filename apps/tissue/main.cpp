@@ -3,6 +3,8 @@
 //   tissue info OUT.h5
 //   tissue techniques
 //   tissue check SESSION.toml [--resolution coarse|default|fine]
+//   tissue export-feb SESSION.toml -o MODEL.feb [--resolution coarse|default|fine]
+//   tissue export-feb --peer-block NXxNYxNZ -o BLOCK.feb
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -18,8 +20,10 @@
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/parallel.hpp"
 #include "libtissue/io/checkpoint_file.hpp"
+#include "libtissue/io/feb_writer.hpp"
 #include "libtissue/io/results_reader.hpp"
 #include "libtissue/io/results_writer.hpp"
+#include "libtissue/session/feb_export.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
@@ -292,12 +296,61 @@ int cmd_check(const std::string& path, const std::string& resolution) {
   return 0;
 }
 
+/// What `tissue export-feb --help` says is and is not exported.
+constexpr const char* kExportFebHelp =
+    "write an FEBio 4 input file (.feb, units mm, N, s, MPa; docs/febio-export.md): the peer block with its "
+    "load case (--peer-block), or a session's model: mesh, one material per region (nearest FEBio law), "
+    "fibres, fixed bone sets. Not exported for a session: its techniques and loads, temperature dependence, "
+    "active muscle tone";
+
+/// NXxNYxNZ of --peer-block, e.g. "28x28x14"; throws InputError on anything else.
+PeerBlock parse_peer_block(const std::string& size) {
+  PeerBlock b;
+  int used = 0;
+  if (std::sscanf(size.c_str(), "%dx%dx%d%n", &b.nx, &b.ny, &b.nz, &used) != 3 ||
+      used != static_cast<int>(size.size()))
+    throw InputError("--peer-block", "expected NXxNYxNZ, e.g. 28x28x14, got '" + size + "'");
+  b.validate();
+  return b;
+}
+
+int cmd_export_feb(const std::string& session_path, const std::string& peer_block, const std::string& out,
+                   const std::string& resolution) {
+  const SourceLocation at{out, 0, 0};
+  if (out.empty()) throw InputError(at, "-o", "the FEBio file needs a name, e.g. -o model.feb");
+  std::error_code ec;
+  if (std::filesystem::is_directory(out, ec)) throw InputError(at, "-o", "is a folder; give a file name");
+  if (!session_path.empty() && std::filesystem::equivalent(out, session_path, ec))
+    throw InputError(at, "-o", "is the session file itself; choose another file");
+  FebModel feb;
+  if (!peer_block.empty()) {
+    feb = peer_block_feb(parse_peer_block(peer_block));
+  } else {
+    if (session_path.empty())
+      throw InputError("export-feb", "give a session file or --peer-block NXxNYxNZ");
+    SessionSpec spec = read_session_file(session_path);
+    if (!resolution.empty()) spec.model.resolution = resolution;
+    feb = model_feb(Model::from_spec(spec.model));
+  }
+  if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw InputError(at, "-o", "cannot create the folder '" + dir.string() + "': " + ec.message());
+  }
+  write_feb_file(feb, out);
+  std::printf("%s: FEBio 4 model, %ld nodes, %ld elements, %zu materials, %d steps of %g s "
+              "(run: febio4 -i %s)\n",
+              out.c_str(), static_cast<long>(feb.nodes.rows()), static_cast<long>(feb.n_elements()),
+              feb.materials.size(), feb.time_steps, feb.step_size, out.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"tissue: finite-element simulation of massage on lower-back and hip muscle tissue"};
   app.require_subcommand(1);
   std::string session, out = "results/run.h5", resolution, info_path, check_path;
+  std::string feb_session, feb_out, peer_block;
   int threads = 0;
   bool overwrite = false, quiet = false, resume = false;
   auto* run = app.add_subcommand("run", "run a session file and write HDF5/XDMF results");
@@ -332,6 +385,17 @@ int main(int argc, char** argv) {
   check->add_option("session", check_path, "session file (TOML)")->required();
   check->add_option("--resolution", resolution, "model resolution to check against (overrides the file)")
       ->check(CLI::IsMember({"coarse", "default", "fine"}));
+  auto* export_feb = app.add_subcommand("export-feb", kExportFebHelp);
+  export_feb->add_option("session", feb_session, "session file (TOML) whose model is exported");
+  export_feb->add_option("--peer-block", peer_block,
+                         "export the peer benchmark block (peer-block.md) with its load case, e.g. 28x28x14")
+      ->excludes("session");
+  export_feb->add_option("-o,--output", feb_out, "FEBio input file to write (.feb)")->required();
+  export_feb
+      ->add_option("--resolution", resolution,
+                   "model resolution: coarse, default or fine (overrides the file)")
+      ->check(CLI::IsMember({"coarse", "default", "fine"}))
+      ->excludes("--peer-block");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {  // usage errors are bad input too: exit 1, not CLI11's own codes
@@ -343,6 +407,7 @@ int main(int argc, char** argv) {
     if (*info) return cmd_info(info_path);
     if (app.got_subcommand("techniques")) return cmd_techniques();
     if (*check) return cmd_check(check_path, resolution);
+    if (*export_feb) return cmd_export_feb(feb_session, peer_block, feb_out, resolution);
   } catch (const InputError& e) {
     std::fprintf(stderr, "\nerror: %s\n", e.what());
     return 1;

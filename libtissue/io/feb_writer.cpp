@@ -110,7 +110,8 @@ void FebModel::validate() const {
   require(time_steps >= 1 && std::isfinite(step_size) && step_size > 0, "feb.control",
           "needs time_steps >= 1 and a positive step_size");
   const auto check_node = [n](Index id, const std::string& where) {
-    require(id >= 0 && id < n, where, "node id " + std::to_string(id) + " outside 0.." + std::to_string(n - 1));
+    require(id >= 0 && id < n, where,
+            "node id " + std::to_string(id) + " outside 0.." + std::to_string(n - 1));
   };
   for (const auto& p : parts) {
     require(p.material >= 0 && p.material < static_cast<int>(materials.size()), "feb.part." + p.name,

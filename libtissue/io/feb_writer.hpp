@@ -18,7 +18,7 @@ namespace tissue {
 
 /// One FEBio material or material property (`<material type=...>`, `<elastic type=...>`, `<solid ...>`).
 struct FebMaterial {
-  std::string tag = "material";  ///< XML element: "material" at the top, else the property ("elastic", "solid")
+  std::string tag = "material";  ///< XML element: "material" at the top, else a property ("elastic", "solid")
   std::string type;              ///< FEBio type string, e.g. "viscoelastic", "neo-Hookean"
   std::string name;              ///< name (top level only; parts refer to it)
   std::vector<std::pair<std::string, Real>> params;  ///< scalar parameters in writing order, e.g. {"E", 0.01}
