@@ -30,8 +30,9 @@ void add_prony(FebMaterial& m, const std::vector<PronyTerm>& terms, const std::s
           "FEBio's viscoelastic materials take at most 6 Prony terms, the law has " +
               std::to_string(terms.size()));
   for (std::size_t i = 0; i < terms.size(); ++i) {
-    m.param("g" + std::to_string(i + 1), terms[i].g);
-    m.param("t" + std::to_string(i + 1), terms[i].tau);
+    const std::string n = std::to_string(i + 1);  // (append, not "g" + n: GCC 12's -Wrestrict misfires on it)
+    m.param(std::string("g").append(n), terms[i].g);
+    m.param(std::string("t").append(n), terms[i].tau);
   }
 }
 
@@ -46,9 +47,9 @@ FebModel peer_block_feb(const PeerBlock& b) {
   const Mesh mesh = b.mesh();  // validates
   FebModel f;
   f.comments = {
-      "Peer benchmark block (/work/shared/benchmarks/peer-block.md), written by `tissue export-feb "
-      "--peer-block " +
-          std::to_string(b.nx) + "x" + std::to_string(b.ny) + "x" + std::to_string(b.nz) + "` (libtissue).",
+      "Peer benchmark block " + std::to_string(b.nx) + "x" + std::to_string(b.ny) + "x" +
+          std::to_string(b.nz) + " (/work/shared/benchmarks/peer-block.md), written by libtissue's `tissue "
+                                 "export-feb`.",
       "Block [0," + fmt("%g", b.size.x() * kMm) + "] x [0," + fmt("%g", b.size.y() * kMm) + "] x [0," +
           fmt("%g", b.size.z() * kMm) + "] mm, hex8 " + std::to_string(b.nx) + " x " + std::to_string(b.ny) +
           " x " + std::to_string(b.nz) +
