@@ -164,6 +164,21 @@ H5File H5File::open_read(const std::filesystem::path& path) {
   return H5File(std::move(file), path);
 }
 
+H5File H5File::open_write(const std::filesystem::path& path) {
+  Quiet q;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec) || H5Fis_hdf5(path.c_str()) <= 0)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "", "no such HDF5 file");
+  H5Id fapl = fapl_without_locking();
+  H5Id file(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.get()));
+  if (!file.valid()) {
+    const std::string detail = h5_detail();
+    throw InputError(SourceLocation{path.string(), 0, 0}, "",
+                     "cannot open HDF5 file for writing" + (detail.empty() ? "" : " (" + detail + ")"));
+  }
+  return H5File(std::move(file), path);
+}
+
 void H5File::fail(std::string_view obj, std::string_view what) const {
   const std::string detail = h5_detail();
   throw std::runtime_error("HDF5 error in '" + path_.string() + "' at '" + str(obj) + "': " + str(what) +

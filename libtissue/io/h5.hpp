@@ -95,6 +95,8 @@ class H5File {
   static H5File create(const std::filesystem::path& path, OpenMode mode);
   /// Opens an existing file read-only; throws InputError if it is missing or not HDF5.
   static H5File open_read(const std::filesystem::path& path);
+  /// Opens an existing file for reading and writing; throws InputError if it is missing or not HDF5.
+  static H5File open_write(const std::filesystem::path& path);
 
   /// The file path as given.
   const std::filesystem::path& path() const noexcept { return path_; }
