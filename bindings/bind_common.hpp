@@ -31,6 +31,8 @@ void bind_technique(py::module_& m);
 void bind_io(py::module_& m);
 /// Binds session/: session specs and files, tissue library, Model, Simulation, RunSummary.
 void bind_session(py::module_& m);
+/// Binds study/: sweep files and their cases, run_case and write_study.
+void bind_study(py::module_& m);
 
 /// A Technique held by C++ that keeps its Python object (e.g. a Python subclass) alive.
 std::shared_ptr<const Technique> technique_from_python(py::handle obj);

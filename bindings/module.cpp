@@ -12,4 +12,5 @@ PYBIND11_MODULE(_tissue, m) {
   tissue::python::bind_technique(m);
   tissue::python::bind_io(m);
   tissue::python::bind_session(m);
+  tissue::python::bind_study(m);
 }

@@ -4,7 +4,8 @@
 set -euo pipefail
 apt_packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libhdf5-dev hdf5-tools catch2
   libopenblas-dev libbenchmark-dev libsuitesparse-dev libtomlplusplus-dev libcli11-dev libfmt-dev pybind11-dev
-  clang libclang-rt-14-dev)  # clang 14 with its sanitizer and libFuzzer runtimes: scripts/sanitize.sh
+  clang libclang-rt-14-dev  # clang 14 with its sanitizer and libFuzzer runtimes: scripts/sanitize.sh
+  libopenmpi-dev openmpi-bin)  # tissue sweep over MPI (docs/studies.md)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,8 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 py_missing=()
-# Python test tools and what the example notebooks need (tests/python/test_notebooks.py runs them).
-for m in numpy h5py meshio pytest pybind11 matplotlib tqdm nbclient nbformat ipykernel; do
+# Python test tools, pandas (tissue.study tables) and what the example notebooks need (tests/python/test_notebooks.py runs them).
+for m in numpy h5py meshio pytest pybind11 matplotlib tqdm nbclient nbformat ipykernel pandas; do
   python3 -c "import $m" 2>/dev/null || py_missing+=("$m")
 done
 if [ ${#py_missing[@]} -gt 0 ]; then

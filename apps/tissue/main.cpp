@@ -5,6 +5,7 @@
 //   tissue check SESSION.toml [--resolution coarse|default|fine]
 //   tissue export-feb SESSION.toml -o MODEL.feb [--resolution coarse|default|fine]
 //   tissue export-feb --peer-block NXxNYxNZ -o BLOCK.feb
+//   tissue sweep SWEEP.toml -o STUDY/ [--threads N] [--case K | --collect]
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -27,6 +28,10 @@
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
+#include "libtissue/study/study.hpp"
+#ifdef TISSUE_WITH_MPI
+#include "sweep_mpi.hpp"
+#endif
 
 namespace {
 
@@ -344,6 +349,126 @@ int cmd_export_feb(const std::string& session_path, const std::string& peer_bloc
   return 0;
 }
 
+/// "key = value, ..." of one case, for progress lines.
+std::string case_label(const Sweep& sweep, int index) {
+  std::string out;
+  const SweepCase& c = sweep.cases.at(static_cast<std::size_t>(index));
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j)
+    out += (out.empty() ? "" : ", ") + sweep.parameters[j].key + " = " + c.values[j].text;
+  return out;
+}
+
+/// One line per case: what was done with it and how long it took.
+void print_case(const Sweep& sweep, const CaseRun& r) {
+  const int n = static_cast<int>(sweep.cases.size());
+  if (!r.ran) {
+    std::printf("case %d/%d skipped (%s): %s\n", r.index, n, std::string(to_string(r.before)).c_str(),
+                case_label(sweep, r.index).c_str());
+  } else {
+    std::printf("case %d/%d %s%s in %.1f s: %s%s%s\n", r.index, n, std::string(to_string(r.after)).c_str(),
+                r.resumed ? " (resumed)" : "", r.seconds, case_label(sweep, r.index).c_str(),
+                r.message.empty() ? "" : "\n  ", r.message.c_str());
+  }
+  std::fflush(stdout);
+}
+
+/// The run context of the cases of a sweep: threads, progress bar, Ctrl-C, warnings.
+RunContext sweep_context(int threads, bool quiet, ProgressBar& bar) {
+  RunContext ctx;
+  ctx.threads = threads;
+  if (!quiet) ctx.progress = [&bar](double f, std::string_view s) { bar(f, s); };
+  ctx.cancel = &interrupt_requested;
+  std::signal(SIGINT, request_interrupt);
+  std::signal(SIGTERM, request_interrupt);
+  ctx.log = [](LogLevel l, std::string_view m) {
+    if (l >= LogLevel::warning) std::fprintf(stderr, "\n%.*s\n", static_cast<int>(m.size()), m.data());
+  };
+  return ctx;
+}
+
+/// Writes study.h5 and study.csv and says how many cases are complete.
+int collect_study(const Sweep& sweep, const std::filesystem::path& study) {
+  const StudyTable t = write_study(sweep, study);
+  int done = 0, failed = 0;
+  for (const auto& s : t.status) done += s == "completed", failed += s == "failed";
+  std::printf("study: %d of %zu cases completed, %d failed; %s, %s\n", done, t.cases.size(), failed,
+              (study / "study.h5").c_str(), (study / "study.csv").c_str());
+  return failed > 0 ? 2 : 0;
+}
+
+int cmd_sweep(const std::string& sweep_path, const std::string& out, int threads, int only_case, bool collect,
+              bool quiet) {
+  const Sweep sweep = read_sweep_file(sweep_path);
+  if (out.empty()) throw InputError(SourceLocation{out, 0, 0}, "-o", "the study needs a folder, e.g. -o study/");
+  const std::filesystem::path study = out;
+  if (std::error_code ec; std::filesystem::exists(study, ec) && !std::filesystem::is_directory(study, ec))
+    throw InputError(SourceLocation{out, 0, 0}, "-o", "is a file; the study needs a folder");
+  std::filesystem::create_directories(study / "cases");
+  if (collect) return collect_study(sweep, study);
+  const int n = static_cast<int>(sweep.cases.size());
+  if (only_case >= n)
+    throw InputError(SourceLocation{sweep_path, 0, 0}, "--case",
+                     "the sweep has " + std::to_string(n) + " cases (0 .. " + std::to_string(n - 1) + ")");
+  std::fprintf(stderr, "sweep %s: %d cases into %s\n", sweep_path.c_str(), n, study.c_str());
+  ProgressBar bar;
+  const RunContext ctx = sweep_context(threads, quiet, bar);
+  ModelCache models;
+  int failed = 0;
+  for (int k = only_case >= 0 ? only_case : 0; k < (only_case >= 0 ? only_case + 1 : n); ++k) {
+    bar = ProgressBar{};
+    const CaseRun r = run_case(sweep, k, study, ctx, models);
+    failed += r.after == CaseStatus::failed;
+    print_case(sweep, r);
+  }
+  if (only_case >= 0) return failed > 0 ? 2 : 0;
+  return collect_study(sweep, study);
+}
+
+#ifdef TISSUE_WITH_MPI
+/// `tissue sweep` under mpirun: rank 0 hands out the cases and writes the study, the other ranks run cases.
+int cmd_sweep_mpi(const std::string& sweep_path, const std::string& out, int threads) {
+  const Sweep sweep = read_sweep_file(sweep_path);
+  const std::filesystem::path study = out;
+  if (cli::mpi_root()) {
+    std::filesystem::create_directories(study / "cases");
+    std::fprintf(stderr, "sweep %s: %zu cases into %s over MPI\n", sweep_path.c_str(), sweep.cases.size(),
+                 study.c_str());
+  }
+  ProgressBar bar;
+  const RunContext ctx = sweep_context(threads, true, bar);  // no progress bars from many ranks
+  ModelCache models;
+  auto run = [&](int k) {
+    const CaseRun r = run_case(sweep, k, study, ctx, models);
+    if (!r.message.empty()) std::fprintf(stderr, "case %d failed: %s\n", k, r.message.c_str());
+    return r;
+  };
+  cli::mpi_work_queue(static_cast<int>(sweep.cases.size()), run,
+                      [&](const CaseRun& r) { print_case(sweep, r); });
+  return cli::mpi_root() ? collect_study(sweep, study) : 0;
+}
+#endif
+
+/// `tissue sweep`: over MPI when started by mpirun with several ranks (MPI builds), else in this process.
+int cmd_sweep_any(const std::string& sweep_path, const std::string& out, int threads, int only_case, bool collect,
+                  bool quiet) {
+#ifdef TISSUE_WITH_MPI
+  if (only_case < 0 && !collect && cli::mpi_start(nullptr, nullptr)) {
+    const int code = cmd_sweep_mpi(sweep_path, out, threads);
+    cli::mpi_finish();
+    return code;
+  }
+#endif
+  return cmd_sweep(sweep_path, out, threads, only_case, collect, quiet);
+}
+
+/// Ends the program after an error: under MPI every rank is stopped (the others would wait forever).
+int fail_with(int code) {
+#ifdef TISSUE_WITH_MPI
+  cli::mpi_abort_if_running(code);
+#endif
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -396,6 +521,18 @@ int main(int argc, char** argv) {
                    "model resolution: coarse, default or fine (overrides the file)")
       ->check(CLI::IsMember({"coarse", "default", "fine"}))
       ->excludes("--peer-block");
+  auto* sweep = app.add_subcommand("sweep", "run the cases of a parameter study (docs/studies.md)");
+  std::string sweep_path, study_dir;
+  int sweep_threads = 0, only_case = -1;
+  bool collect = false;
+  sweep->add_option("sweep", sweep_path, "sweep file (TOML)")->required();
+  sweep->add_option("-o,--output", study_dir, "study folder (cases/, study.h5, study.csv)")->required();
+  sweep->add_option("--threads", sweep_threads, "threads per case (0 = the session's [run] threads)")
+      ->check(CLI::Range(0, 4096));
+  sweep->add_option("--case", only_case, "run only this case (0-based); no study table")->check(CLI::Range(0, 1 << 30));
+  sweep->add_flag("--collect", collect, "only write study.h5 and study.csv from the cases done so far")
+      ->excludes("--case");
+  sweep->add_flag("-q,--quiet", quiet, "no progress bar");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {  // usage errors are bad input too: exit 1, not CLI11's own codes
@@ -408,18 +545,19 @@ int main(int argc, char** argv) {
     if (app.got_subcommand("techniques")) return cmd_techniques();
     if (*check) return cmd_check(check_path, resolution);
     if (*export_feb) return cmd_export_feb(feb_session, peer_block, feb_out, resolution);
+    if (*sweep) return cmd_sweep_any(sweep_path, study_dir, sweep_threads, only_case, collect, quiet);
   } catch (const InputError& e) {
     std::fprintf(stderr, "\nerror: %s\n", e.what());
-    return 1;
+    return fail_with(1);
   } catch (const NumericalError& e) {
     std::fprintf(stderr, "\nnumerical failure: %s\n", e.what());
-    return 2;
+    return fail_with(2);
   } catch (const Cancelled& e) {
     std::fprintf(stderr, "\ninterrupted: %s\n", e.what());
-    return 130;
+    return fail_with(130);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "\nerror: %s\n", e.what());
-    return 3;
+    return fail_with(3);
   }
   return 0;
 }

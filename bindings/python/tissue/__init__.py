@@ -63,6 +63,8 @@ from .session import (  # noqa: E402  (needs the compiled API above)
     technique,
 )
 
+from . import study  # noqa: E402  (parameter studies: tissue.study.run_study)
+
 __version__ = "0.1.0"
 
 __all__ = [name for name in dir(_tissue) if not name.startswith("_")] + [
