@@ -12,7 +12,7 @@ import pathlib
 import typing
 from . import _tissue_units as units
 from . import _tissue_friction as friction
-__all__: list[str] = ['BoxMeshOptions', 'CellType', 'DEFAULT_FRICTION_HEAT_FRACTION', 'DeepStrokingOptions', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'HeatPackOptions', 'HotStoneOptions', 'InputError', 'KneadingOptions', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MassageGunOptions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'MuscleReport', 'MuscleState', 'NodeSet', 'NumericalError', 'OpenMode', 'OutputSpec', 'PatientSpec', 'PercussionOptions', 'Protocol', 'ProtocolEvent', 'ProtocolList', 'ProtocolPhase', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'RestOptions', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'SessionStep', 'Side', 'Simulation', 'SkinPatch', 'Snapshot', 'SourceLocation', 'StaticCompressionOptions', 'StaticCompressionSpec', 'StrokingOptions', 'Technique', 'TechniqueInfo', 'TechniqueKeyInfo', 'TechniqueList', 'TechniqueSpec', 'TissueKind', 'TissueLibrary', 'TissueParameters', 'ToolCommand', 'ToolControl', 'ToolPose', 'TransverseFrictionOptions', 'VibrationOptions', 'footprint_by_name', 'friction', 'generate_lumbar_hip', 'hardware_threads', 'make_box_mesh', 'make_technique', 'nodes_per_cell', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_msh', 'read_session_file', 'skin_point_above_region', 'technique_catalogue', 'technique_names', 'units']
+__all__: list[str] = ['BoxMeshOptions', 'CaseRun', 'CaseStatus', 'CellType', 'DEFAULT_FRICTION_HEAT_FRACTION', 'DeepStrokingOptions', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'HeatPackOptions', 'HotStoneOptions', 'InputError', 'KneadingOptions', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MassageGunOptions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'MuscleReport', 'MuscleState', 'NodeSet', 'NumericalError', 'OpenMode', 'OutputSpec', 'PatientSpec', 'PercussionOptions', 'Protocol', 'ProtocolEvent', 'ProtocolList', 'ProtocolPhase', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'RestOptions', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'SessionStep', 'Side', 'Simulation', 'SkinPatch', 'Snapshot', 'SourceLocation', 'StaticCompressionOptions', 'StaticCompressionSpec', 'StrokingOptions', 'Sweep', 'SweepCase', 'SweepParameter', 'SweepValue', 'Technique', 'TechniqueInfo', 'TechniqueKeyInfo', 'TechniqueList', 'TechniqueSpec', 'TissueKind', 'TissueLibrary', 'TissueParameters', 'ToolCommand', 'ToolControl', 'ToolPose', 'TransverseFrictionOptions', 'VibrationOptions', 'case_file', 'case_session', 'case_session_text', 'case_status', 'footprint_by_name', 'friction', 'generate_lumbar_hip', 'hardware_threads', 'latin_hypercube', 'make_box_mesh', 'make_technique', 'nodes_per_cell', 'outcome_kinds', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_msh', 'read_session_file', 'read_sweep_file', 'run_case', 'skin_point_above_region', 'technique_catalogue', 'technique_names', 'units', 'write_study']
 
 class InputError(ValueError):
     """Invalid user input; str(e) is 'file:line:col: field: message'."""
@@ -4213,3 +4213,249 @@ def technique_names() -> list[str]:
     Names of the techniques a session file may use.
     """
 DEFAULT_FRICTION_HEAT_FRACTION: float = 0.5
+class SweepValue:
+    """
+    One value of a swept parameter as written into the session.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        """
+        TOML kind written: 'string', 'number', 'integer' or 'boolean'.
+        """
+    @property
+    def si(self) -> float:
+        """
+        SI value (NaN for names such as 'oil').
+        """
+    @property
+    def text(self) -> str:
+        """
+        As written into the session file, e.g. '20 N' or 'oil'.
+        """
+class SweepParameter:
+    """
+    A swept parameter: a dotted session key and its values.
+    """
+    @property
+    def continuous(self) -> bool:
+        """
+        A range sampled by the Latin hypercube.
+        """
+    @property
+    def dimension(self) -> str:
+        """
+        Dimension of the values, e.g. 'force (N)'.
+        """
+    @property
+    def hi(self) -> float:
+        """
+        Upper bound of a range [SI].
+        """
+    @property
+    def key(self) -> str:
+        """
+        Dotted key, e.g. 'technique.0.force'.
+        """
+    @property
+    def lo(self) -> float:
+        """
+        Lower bound of a range [SI].
+        """
+    @property
+    def unit(self) -> str:
+        """
+        Unit sampled values are written in.
+        """
+    @property
+    def values(self) -> list[SweepValue]:
+        """
+        Listed values or grid points.
+        """
+class SweepCase:
+    """
+    One case of a sweep: a value per parameter.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def index(self) -> int:
+        """
+        Case number (file cases/case_NNNN.h5).
+        """
+    @property
+    def values(self) -> list[SweepValue]:
+        """
+        One value per parameter, in parameter order.
+        """
+class Sweep:
+    """
+    A parsed sweep file with its cases (read_sweep_file).
+    """
+    @property
+    def base(self) -> str:
+        """
+        The base session file.
+        """
+    @property
+    def cases(self) -> list[SweepCase]:
+        """
+        The cases, in order.
+        """
+    @property
+    def collect(self) -> list[str]:
+        """
+        Outcome kinds of the table.
+        """
+    @property
+    def muscles(self) -> list[str]:
+        """
+        Muscles of the per-muscle outcomes (empty: all).
+        """
+    @property
+    def parameters(self) -> list[SweepParameter]:
+        """
+        The swept parameters.
+        """
+    @property
+    def resolution(self) -> str:
+        """
+        Model resolution of every case ('' = the base's).
+        """
+    @property
+    def samples(self) -> int:
+        """
+        Latin hypercube: number of cases.
+        """
+    @property
+    def sampling(self) -> str:
+        """
+        'grid' or 'latin_hypercube'.
+        """
+    @property
+    def seed(self) -> int:
+        """
+        Latin hypercube: seed.
+        """
+    @property
+    def source(self) -> str:
+        """
+        The sweep file.
+        """
+class CaseStatus:
+    """
+    State of a case in a study folder.
+    
+    Members:
+    
+      missing : no results file
+    
+      interrupted : started, not finished: resumed from its checkpoint
+    
+      failed : failed numerically (delete the file to retry)
+    
+      completed : completed, outcomes recorded
+    """
+    __members__: typing.ClassVar[dict[str, CaseStatus]]
+    completed: typing.ClassVar[CaseStatus]
+    failed: typing.ClassVar[CaseStatus]
+    interrupted: typing.ClassVar[CaseStatus]
+    missing: typing.ClassVar[CaseStatus]
+    def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __index__(self) -> int:
+        ...
+    def __init__(self, value: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    def __int__(self) -> int:
+        ...
+    def __ne__(self, other: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def value(self) -> int:
+        ...
+class CaseRun:
+    """
+    What run_case did with one case.
+    """
+    @property
+    def after(self) -> CaseStatus:
+        """
+        Status when it returned.
+        """
+    @property
+    def before(self) -> CaseStatus:
+        """
+        Status found in the study folder.
+        """
+    @property
+    def index(self) -> int:
+        """
+        Case number.
+        """
+    @property
+    def message(self) -> str:
+        """
+        Why it failed ('' otherwise).
+        """
+    @property
+    def ran(self) -> bool:
+        """
+        Whether it computed (False: skipped).
+        """
+    @property
+    def resumed(self) -> bool:
+        """
+        Whether it continued from a checkpoint.
+        """
+    @property
+    def seconds(self) -> float:
+        """
+        Wall time [s].
+        """
+def case_file(study: os.PathLike | str | bytes, index: typing.SupportsInt | typing.SupportsIndex) -> pathlib.Path:
+    """
+    STUDY/cases/case_NNNN.h5.
+    """
+def case_session(sweep: Sweep, index: typing.SupportsInt | typing.SupportsIndex) -> SessionSpec:
+    """
+    The parsed session of one case.
+    """
+def case_session_text(sweep: Sweep, index: typing.SupportsInt | typing.SupportsIndex) -> str:
+    """
+    The session file text of one case.
+    """
+def case_status(file: os.PathLike | str | bytes) -> CaseStatus:
+    """
+    Status of a case results file.
+    """
+def latin_hypercube(samples: typing.SupportsInt | typing.SupportsIndex, dims: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> list[list[float]]:
+    """
+    Points of a Latin hypercube in [0, 1)^dims, one per stratum along every axis.
+    """
+def outcome_kinds() -> list[str]:
+    """
+    Outcome kinds a sweep's [outputs] collect may name.
+    """
+def read_sweep_file(path: os.PathLike | str | bytes) -> Sweep:
+    """
+    Reads a sweep file and checks every case with the session parser (InputError names file:line and key).
+    """
+def run_case(sweep: Sweep, index: typing.SupportsInt | typing.SupportsIndex, study: os.PathLike | str | bytes, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> CaseRun:
+    """
+    Runs case `index` into the study folder: skips a completed or failed case, resumes an interrupted one.
+    """
+def write_study(sweep: Sweep, study: os.PathLike | str | bytes) -> None:
+    """
+    Writes STUDY/study.h5 (external links to the cases, /table) and STUDY/study.csv.
+    """

@@ -201,3 +201,17 @@ TEST_CASE("study: a folder without runs has every case missing in its table", "[
   CHECK(row == "0,10,missing");
   CHECK(std::filesystem::exists(dir / "study" / "study.h5"));
 }
+
+TEST_CASE("sweep: the shipped example is force x speed x lubrication of strokes", "[study]") {
+  const Sweep s = read_sweep_file(std::filesystem::path(TISSUE_SOURCE_DIR) / "data/sweeps/strokes.toml");
+  REQUIRE(s.cases.size() == 18);
+  CHECK(s.parameters[0].values[1].text == "25 N");
+  const SessionSpec last = case_session(s, 17);
+  CHECK(last.model.resolution == "coarse");
+  REQUIRE(last.protocol.size() == 1);
+  CHECK(last.protocol[0].target == "erector_spinae_right");
+  const auto& o = std::get<StrokingOptions>(last.protocol[0].options);
+  CHECK(o.force == Approx(40.0));
+  CHECK(o.speed == Approx(0.15));
+  CHECK(o.mu == Approx(friction::dry_skin));
+}
