@@ -399,7 +399,8 @@ int collect_study(const Sweep& sweep, const std::filesystem::path& study) {
 int cmd_sweep(const std::string& sweep_path, const std::string& out, int threads, int only_case, bool collect,
               bool quiet) {
   const Sweep sweep = read_sweep_file(sweep_path);
-  if (out.empty()) throw InputError(SourceLocation{out, 0, 0}, "-o", "the study needs a folder, e.g. -o study/");
+  if (out.empty())
+    throw InputError(SourceLocation{out, 0, 0}, "-o", "the study needs a folder, e.g. -o study/");
   const std::filesystem::path study = out;
   if (std::error_code ec; std::filesystem::exists(study, ec) && !std::filesystem::is_directory(study, ec))
     throw InputError(SourceLocation{out, 0, 0}, "-o", "is a file; the study needs a folder");
@@ -449,8 +450,8 @@ int cmd_sweep_mpi(const std::string& sweep_path, const std::string& out, int thr
 #endif
 
 /// `tissue sweep`: over MPI when started by mpirun with several ranks (MPI builds), else in this process.
-int cmd_sweep_any(const std::string& sweep_path, const std::string& out, int threads, int only_case, bool collect,
-                  bool quiet) {
+int cmd_sweep_any(const std::string& sweep_path, const std::string& out, int threads, int only_case,
+                  bool collect, bool quiet) {
 #ifdef TISSUE_WITH_MPI
   if (only_case < 0 && !collect && cli::mpi_start(nullptr, nullptr)) {
     const int code = cmd_sweep_mpi(sweep_path, out, threads);
@@ -529,7 +530,8 @@ int main(int argc, char** argv) {
   sweep->add_option("-o,--output", study_dir, "study folder (cases/, study.h5, study.csv)")->required();
   sweep->add_option("--threads", sweep_threads, "threads per case (0 = the session's [run] threads)")
       ->check(CLI::Range(0, 4096));
-  sweep->add_option("--case", only_case, "run only this case (0-based); no study table")->check(CLI::Range(0, 1 << 30));
+  sweep->add_option("--case", only_case, "run only this case (0-based); no study table")
+      ->check(CLI::Range(0, 1 << 30));
   sweep->add_flag("--collect", collect, "only write study.h5 and study.csv from the cases done so far")
       ->excludes("--case");
   sweep->add_flag("-q,--quiet", quiet, "no progress bar");

@@ -68,7 +68,8 @@ void work(const std::function<CaseRun(int)>& run) {
 }  // namespace
 
 bool mpi_start(int* argc, char*** argv) {
-  const bool launched = std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
+  const bool launched =
+      std::getenv("OMPI_COMM_WORLD_SIZE") || std::getenv("PMI_SIZE") || std::getenv("PMIX_RANK");
   if (!launched) return false;
   MPI_Init(argc, argv);
   int size = 1;

@@ -29,7 +29,8 @@ const Kind* find_kind(std::string_view name) {
 
 /// The per-muscle outcomes of one muscle report.
 void muscle_outcomes(const MuscleReport& m, const std::vector<SafetyFlag>& flags, std::vector<Outcome>& out) {
-  const auto flagged = std::count_if(flags.begin(), flags.end(), [&](const SafetyFlag& f) { return f.region == m.region; });
+  const auto flagged =
+      std::count_if(flags.begin(), flags.end(), [&](const SafetyFlag& f) { return f.region == m.region; });
   out.push_back({"tone_change." + m.region, m.end.tone - m.before.tone});
   out.push_back({"modulus_change." + m.region, m.end.shear_modulus - m.before.shear_modulus});
   out.push_back({"peak_temperature." + m.region, m.peak_temperature});
@@ -87,7 +88,8 @@ bool outcome_selected(std::string_view name, const std::vector<std::string>& kin
   if (dot == std::string_view::npos || muscles.empty()) return true;
   const std::string_view muscle = name.substr(dot + 1);
   return std::any_of(muscles.begin(), muscles.end(), [&](const std::string& m) {
-    return muscle == m || (muscle.rfind(m, 0) == 0 && (muscle.substr(m.size()) == "_left" || muscle.substr(m.size()) == "_right"));
+    const std::string_view side = muscle.rfind(m, 0) == 0 ? muscle.substr(m.size()) : std::string_view{};
+    return muscle == m || side == "_left" || side == "_right";
   });
 }
 

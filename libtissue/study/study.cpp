@@ -32,8 +32,8 @@ void check_same_case(const std::filesystem::path& file, const std::string& text)
   const std::string stored = meta(f, "session");
   if (!stored.empty() && stored != text)
     throw InputError(SourceLocation{file.string(), 0, 0}, "",
-                     "was computed for another case (the sweep file or its base session changed since); delete "
-                     "it to recompute it, or write the study to another folder (-o)");
+                     "was computed for another case (the sweep file or its base session changed since); "
+                     "delete it to recompute it, or write the study to another folder (-o)");
 }
 
 /// Appends the outcomes of a completed run to its case file (the mark that the case is complete).
@@ -151,7 +151,7 @@ void write_table(H5File& f, const Sweep& s, const StudyTable& t) {
   f.set_attr("/table", "columns", columns);
 }
 
-/// Writes /cases/case_NNNN: an external link to the root of each case file that exists (path relative to study.h5).
+/// Writes /cases/case_NNNN: an external link to the root of each case file that exists (relative to study.h5).
 void write_links(H5File& f, const std::filesystem::path& study, const StudyTable& t) {
   f.create_groups("/cases");
   for (int c : t.cases) {

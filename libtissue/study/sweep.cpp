@@ -160,7 +160,8 @@ SweepParameter read_parameter(const std::string& label, const toml::table& t, in
   }
   const auto n = steps ? steps->value_exact<int64_t>() : std::nullopt;
   if (!n || *n < 1 || *n > 10000)
-    fail(label, steps ? steps : &t, f + ".steps", "a grid range needs steps = 1 .. 10000 (points, ends included)");
+    fail(label, steps ? steps : &t, f + ".steps",
+         "a grid range needs steps = 1 .. 10000 (points, ends included)");
   for (int64_t k = 0; k < *n; ++k)
     p.values.push_back(range_value(p, *n == 1 ? p.lo : p.lo + (p.hi - p.lo) * Real(k) / Real(*n - 1)));
   return p;
@@ -280,6 +281,11 @@ std::vector<SweepCase> lhs_cases(const Sweep& s) {
   return out;
 }
 
+/// Whether a key segment is a block number ("0", "12").
+bool is_index(std::string_view seg) {
+  return !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 /// The key in the session parser's field form: "technique.0.force" -> "technique[0].force".
 std::string parser_field(std::string_view key) {
   std::string out;
@@ -287,7 +293,7 @@ std::string parser_field(std::string_view key) {
   while (start <= key.size()) {
     const auto dot = std::min(key.find('.', start), key.size());
     const std::string_view seg = key.substr(start, dot - start);
-    const bool index = !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    const bool index = is_index(seg);
     out += index ? "[" + std::string(seg) + "]" : (out.empty() ? "" : ".") + std::string(seg);
     start = dot + 1;
   }
@@ -316,19 +322,19 @@ void apply(const std::string& label, toml::table& root, const SweepParameter& p,
     if (!next) next = &t->insert_or_assign(segs[i], toml::table{}).first->second;
     if (auto* arr = next->as_array()) {
       const std::string& idx = segs[++i];
-      const bool number = !idx.empty() && std::all_of(idx.begin(), idx.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!number || std::stoul(idx) >= arr->size())
-        throw InputError(p.where, "parameter.key", "'" + p.key + "': the base session has " + std::to_string(arr->size()) +
-                                             " [[" + segs[i - 1] + "]] blocks, numbered from 0; '" + idx +
-                                             "' is not one of them");
+      if (!is_index(idx) || std::stoul(idx) >= arr->size())
+        throw InputError(p.where, "parameter.key",
+                         "'" + p.key + "': the base session has " + std::to_string(arr->size()) + " [[" +
+                             segs[i - 1] + "]] blocks, numbered from 0; '" + idx + "' is not one of them");
       next = arr->get(std::stoul(idx));
       if (i + 1 == segs.size())
-        throw InputError(p.where, "parameter.key", "'" + p.key + "' names a whole [[" + segs[i - 1] + "]] block, not a key in it");
+        throw InputError(p.where, "parameter.key",
+                         "'" + p.key + "' names a whole [[" + segs[i - 1] + "]] block, not a key in it");
     }
     t = next->as_table();
     if (!t)
-      throw InputError(p.where, "parameter.key", "'" + p.key + "': '" + segs[i] + "' in the base session " + label +
-                                           " is a value, not a table");
+      throw InputError(p.where, "parameter.key",
+                       "'" + p.key + "': '" + segs[i] + "' in the base session " + label + " is a value, not a table");
   }
   assign(*t, segs.back(), v);
 }
@@ -337,11 +343,13 @@ void apply(const std::string& label, toml::table& root, const SweepParameter& p,
 toml::table case_document(const Sweep& s, int index) {
   toml::table root = toml::parse(s.base_text, s.base.string());
   const SweepCase& c = s.cases.at(static_cast<std::size_t>(index));
-  for (std::size_t j = 0; j < s.parameters.size(); ++j) apply(s.base.string(), root, s.parameters[j], c.values[j]);
+  for (std::size_t j = 0; j < s.parameters.size(); ++j)
+    apply(s.base.string(), root, s.parameters[j], c.values[j]);
   if (!s.resolution.empty()) {
     toml::node* model = root.get("model");
     if (!model) model = &root.insert_or_assign("model", toml::table{}).first->second;
-    if (auto* m = model->as_table(); m && !m->contains("mesh")) m->insert_or_assign("resolution", s.resolution);
+    if (auto* m = model->as_table(); m && !m->contains("mesh"))
+      m->insert_or_assign("resolution", s.resolution);
   }
   return root;
 }
@@ -352,13 +360,13 @@ toml::table case_document(const Sweep& s, int index) {
   std::string values;
   for (std::size_t j = 0; j < s.parameters.size(); ++j)
     values += (values.empty() ? "" : ", ") + s.parameters[j].key + " = " + c.values[j].text;
+  const std::string which = " (case " + std::to_string(index) + ": " + values;
   for (const auto& p : s.parameters) {
     const std::string field = parser_field(p.key);
     if (e.field() == field || e.field().rfind(field + ".", 0) == 0)
-      throw InputError(p.where, e.field(), e.message() + " (case " + std::to_string(index) + ": " + values + ")");
+      throw InputError(p.where, e.field(), e.message() + which + ")");
   }
-  throw InputError(SourceLocation{s.source, 0, 0}, e.field(),
-                   e.message() + " (case " + std::to_string(index) + ": " + values + "; base " + s.base.string() + ")");
+  throw InputError(SourceLocation{s.source, 0, 0}, e.field(), e.message() + which + "; base " + s.base.string() + ")");
 }
 
 }  // namespace
@@ -373,7 +381,8 @@ std::vector<std::vector<Real>> latin_hypercube(int samples, int dims, std::uint6
     return z ^ (z >> 31);
   };
   auto uniform = [&next] { return static_cast<Real>(next() >> 11) * 0x1.0p-53; };
-  std::vector<std::vector<Real>> points(static_cast<std::size_t>(samples), std::vector<Real>(static_cast<std::size_t>(dims)));
+  std::vector<std::vector<Real>> points(static_cast<std::size_t>(samples),
+                                        std::vector<Real>(static_cast<std::size_t>(dims)));
   std::vector<int> stratum(static_cast<std::size_t>(samples));
   for (int d = 0; d < dims; ++d) {
     for (int i = 0; i < samples; ++i) stratum[static_cast<std::size_t>(i)] = i;
@@ -392,8 +401,8 @@ Sweep parse_sweep(std::string_view text, const std::string& label, const std::fi
     root = toml::parse(text, label);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
-    throw InputError(SourceLocation{label, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)},
-                     "", std::string(e.description()));
+    const SourceLocation where{label, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+    throw InputError(where, "", std::string(e.description()));
   }
   check_keys(label, root, "", {"base", "resolution", "sampling", "samples", "seed", "parameter", "outputs"});
   Sweep s;
