@@ -5,12 +5,13 @@
 //
 // Runs the session (default data/sessions/default.toml) with every item's duration (and hold, rest and
 // follow-up, and the cycle-jump windows, so that each item keeps its windows) scaled by F (default 0.1) twice
-// on the same model: with the production [run] settings of the file, and with reference settings (every cycle resolved, exact Newton with a fresh tangent per iteration,
-// tolerances 10-100x tighter, mechanical step limits and the heat step x F_ref (default 0.25), every substep
-// solved). It prints per muscle the changes (after the last technique minus before) of temperature, tone and
-// shear modulus and the peak hydrostatic pressure of both runs, their differences relative to the largest
-// reference change of the quantity over the muscles, and whether each is within 5 %. Exit code 0 when all are,
-// 1 otherwise. Myotonometer readings are off in both runs (they are verified on their own).
+// on the same model: with the production [run] settings of the file, and with reference settings (every cycle
+// resolved, exact Newton with a fresh tangent per iteration, tolerances 10-100x tighter, mechanical step
+// limits and the heat step x F_ref (default 0.25), every substep solved). It prints per muscle the changes
+// (after the last technique minus before) of temperature, tone and shear modulus and the peak hydrostatic
+// pressure of both runs, their differences relative to the largest reference change of the quantity over the
+// muscles, and whether each is within 5 %. Exit code 0 when all are, 1 otherwise. Myotonometer readings are
+// off in both runs (they are verified on their own).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -39,7 +40,8 @@ void scale_session(SessionSpec& s, Real f) {
     std::visit(
         [f](auto& o) {
           using O = std::decay_t<decltype(o)>;
-          if constexpr (std::is_same_v<O, StaticCompressionOptions> || std::is_same_v<O, StaticCompressionSpec>) {
+          if constexpr (std::is_same_v<O, StaticCompressionOptions> ||
+                        std::is_same_v<O, StaticCompressionSpec>) {
             o.hold *= f;
           } else if constexpr (requires { o.duration; }) {
             o.duration *= f;
@@ -86,7 +88,7 @@ Outcome run(const Model& model, const SessionSpec& spec, int threads) {
 struct Quantity {
   const char* name;
   const char* unit;
-  Real scale;                                    // to the printed unit
+  Real scale;  // to the printed unit
   Real (*of)(const MuscleReport&, const RunSummary&);
 };
 
@@ -111,11 +113,16 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--session") session = next();
-    else if (a == "--scale") scale = std::stod(next());
-    else if (a == "--resolution") resolution = next();
-    else if (a == "--threads") threads = std::stoi(next());
-    else if (a == "--reference-substeps") reference = std::stod(next());
+    if (a == "--session")
+      session = next();
+    else if (a == "--scale")
+      scale = std::stod(next());
+    else if (a == "--resolution")
+      resolution = next();
+    else if (a == "--threads")
+      threads = std::stoi(next());
+    else if (a == "--reference-substeps")
+      reference = std::stod(next());
     else {
       std::fprintf(stderr,
                    "usage: accuracy_guard [--session FILE] [--scale F] [--resolution R] [--threads N] "
@@ -131,16 +138,17 @@ int main(int argc, char** argv) {
     SessionSpec ref = prod;
     reference_settings(ref.run, reference);
     const Model model = Model::from_spec(prod.model);
-    std::printf("accuracy_guard: %s x %.3g (%.0f s simulated), %s model (%ld cells), %d threads\n", session.c_str(),
-                scale, prod.duration(), prod.model.resolution.c_str(), static_cast<long>(model.mesh.n_cells()),
-                threads);
+    std::printf("accuracy_guard: %s x %.3g (%.0f s simulated), %s model (%ld cells), %d threads\n",
+                session.c_str(), scale, prod.duration(), prod.model.resolution.c_str(),
+                static_cast<long>(model.mesh.n_cells()), threads);
     const Outcome p = run(model, prod, threads);
     std::printf("production: %.1f s wall, %d substeps, %d Newton iterations, %d factorisations\n", p.seconds,
                 p.summary.steps, p.summary.newton_iterations, p.summary.factorizations);
     const Outcome r = run(model, ref, threads);
-    std::printf("reference:  %.1f s wall, %d substeps, %d Newton iterations, %d factorisations (ratio %.1fx)\n",
-                r.seconds, r.summary.steps, r.summary.newton_iterations, r.summary.factorizations,
-                r.seconds / p.seconds);
+    std::printf(
+        "reference:  %.1f s wall, %d substeps, %d Newton iterations, %d factorisations (ratio %.1fx)\n",
+        r.seconds, r.summary.steps, r.summary.newton_iterations, r.summary.factorizations,
+        r.seconds / p.seconds);
     const std::vector<Quantity> qs = {
         {"temperature rise", "mK", 1e3,
          [](const MuscleReport& m, const RunSummary&) {
@@ -159,8 +167,8 @@ int main(int argc, char** argv) {
     for (const Quantity& q : qs) {
       Real largest = 0;
       for (const auto& m : r.summary.muscles) largest = std::max(largest, std::abs(q.of(m, r.summary)));
-      std::printf("\n%s [%s]\n%-26s %12s %12s %12s %6s\n", q.name, q.unit, "muscle", "production", "reference",
-                  "diff/largest", "ok");
+      std::printf("\n%s [%s]\n%-26s %12s %12s %12s %6s\n", q.name, q.unit, "muscle", "production",
+                  "reference", "diff/largest", "ok");
       for (size_t k = 0; k < r.summary.muscles.size(); ++k) {
         const Real vp = q.of(p.summary.muscles[k], p.summary), vr = q.of(r.summary.muscles[k], r.summary);
         const Real rel = largest > 0 ? std::abs(vp - vr) / largest : 0.0;
@@ -170,8 +178,8 @@ int main(int argc, char** argv) {
                     q.scale * vr, 100 * rel, ok ? "yes" : "NO");
       }
     }
-    std::printf("\n%s: every change within %.0f %% of the reference's largest change\n", all ? "PASS" : "FAIL",
-                100 * kTolerance);
+    std::printf("\n%s: every change within %.0f %% of the reference's largest change\n",
+                all ? "PASS" : "FAIL", 100 * kTolerance);
     return all ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "accuracy_guard: %s\n", e.what());

@@ -90,11 +90,7 @@ void BM_LoadStep(benchmark::State& st) {
     QuasiStaticSolver qs(p, qo);
     VectorX u = VectorX::Zero(3 * fx.model.mesh.n_nodes());
     sum = qs.solve(
-        u,
-        [&](Real t) {
-          return MechanicalLoad{t * fx.load.f_ext, fx.load.u_prescribed};
-        },
-        0, 0.1, 1);
+        u, [&](Real t) { return MechanicalLoad{t * fx.load.f_ext, fx.load.u_prescribed}; }, 0, 0.1, 1);
     const auto& s = qs.linear_solver().stats();
     factorize = s.seconds_factorize;
     linear_total = s.seconds_analyze + s.seconds_factorize + s.seconds_solve;

@@ -81,13 +81,9 @@ class Triad {
     for (std::int64_t i = 0; i < n; ++i) a[i] = b[i] + s * c[i];
   }
   /// Bytes counted per pass, STREAM convention (read b and c, write a; no write-allocate).
-  double bytes_per_pass() const {
-    return 3.0 * static_cast<double>(n_) * sizeof(double);
-  }
+  double bytes_per_pass() const { return 3.0 * static_cast<double>(n_) * sizeof(double); }
   /// A value of the result, to keep the compiler from discarding passes.
-  double probe() const {
-    return a_[n_ / 2];
-  }
+  double probe() const { return a_[n_ / 2]; }
 
  private:
   std::size_t n_;

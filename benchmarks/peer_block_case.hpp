@@ -44,8 +44,8 @@ inline constexpr PeerBlockReference kFebio44{-10.331, 3.366};  ///< 44 x 44 x 22
 
 /// One run of the peer problem.
 struct PeerBlockCase {
-  PeerBlock block;   ///< size (block.nx, .ny, .nz), steps and depth of the problem (default: peer-block.md)
-  int threads = 1;   ///< element-loop and BLAS threads
+  PeerBlock block;  ///< size (block.nx, .ny, .nz), steps and depth of the problem (default: peer-block.md)
+  int threads = 1;  ///< element-loop and BLAS threads
   std::function<RegionMechanics()> material = peer_block_viscoelastic;  ///< the law
   LinearSolverKind linear = LinearSolverKind::cholmod;                  ///< linear solver
   int max_tangent_reuse = 0;     ///< NewtonOptions::max_tangent_reuse (0: exact Newton)

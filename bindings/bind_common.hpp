@@ -44,9 +44,8 @@ py::object technique_to_python(const std::shared_ptr<const Technique>& t);
 template <class T>
 py::array readonly_view(const T* data, py::ssize_t rows, py::ssize_t cols, py::handle owner) {
   const auto item = static_cast<py::ssize_t>(sizeof(T));
-  py::array a = cols == 0
-                    ? py::array(py::dtype::of<T>(), {rows}, {item}, data, owner)
-                    : py::array(py::dtype::of<T>(), {rows, cols}, {cols * item, item}, data, owner);
+  py::array a = cols == 0 ? py::array(py::dtype::of<T>(), {rows}, {item}, data, owner)
+                          : py::array(py::dtype::of<T>(), {rows, cols}, {cols * item, item}, data, owner);
   a.attr("setflags")(py::arg("write") = false);
   return a;
 }

@@ -90,19 +90,24 @@ void bind_core(py::module_& m) {
     }
   });
 
-  py::class_<SourceLocation>(m, "SourceLocation", "Where an input value came from: file, 1-based line and column.")
+  py::class_<SourceLocation>(m, "SourceLocation",
+                             "Where an input value came from: file, 1-based line and column.")
       .def(py::init<>())
-      .def(py::init([](std::string file, int line, int column) { return SourceLocation{std::move(file), line, column}; }),
+      .def(py::init([](std::string file, int line, int column) {
+             return SourceLocation{std::move(file), line, column};
+           }),
            py::arg("file"), py::arg("line") = 0, py::arg("column") = 0, "Location in a file (0 = unknown).")
       .def_readwrite("file", &SourceLocation::file, "File path or a label such as '<api>'.")
       .def_readwrite("line", &SourceLocation::line, "1-based line, 0 when unknown.")
       .def_readwrite("column", &SourceLocation::column, "1-based column, 0 when unknown.")
       .def("__repr__", [](const SourceLocation& s) {
-        return "SourceLocation('" + s.file + "', " + std::to_string(s.line) + ", " + std::to_string(s.column) + ")";
+        return "SourceLocation('" + s.file + "', " + std::to_string(s.line) + ", " +
+               std::to_string(s.column) + ")";
       });
 
   // --- units ---------------------------------------------------------------------------------
-  py::module_ u = m.def_submodule("units", "Physical quantities with units at the edges: '30 N' -> 30.0 (SI).");
+  py::module_ u =
+      m.def_submodule("units", "Physical quantities with units at the edges: '30 N' -> 30.0 (SI).");
   py::class_<units::Dimension>(u, "Dimension", "Exponents of (kg, m, s, K) of a unit.")
       .def(py::init([](int kg, int metre, int second, int kelvin) {
              return units::Dimension{{kg, metre, second, kelvin}};
@@ -110,12 +115,17 @@ void bind_core(py::module_& m) {
            py::arg("kg") = 0, py::arg("m") = 0, py::arg("s") = 0, py::arg("K") = 0,
            "Dimension from the exponents of kg, m, s and K.")
       .def_property_readonly(
-          "exponents", [](const units::Dimension& d) { return py::make_tuple(d.e[0], d.e[1], d.e[2], d.e[3]); },
+          "exponents",
+          [](const units::Dimension& d) { return py::make_tuple(d.e[0], d.e[1], d.e[2], d.e[3]); },
           "Exponents of (kg, m, s, K) as a tuple.")
-      .def("__eq__", [](const units::Dimension& a, const units::Dimension& b) { return a == b; }, py::is_operator())
+      .def(
+          "__eq__", [](const units::Dimension& a, const units::Dimension& b) { return a == b; },
+          py::is_operator())
       .def("__mul__", &units::Dimension::operator*, py::is_operator(), "Product of units (adds exponents).")
-      .def("__truediv__", &units::Dimension::operator/, py::is_operator(), "Quotient of units (subtracts exponents).")
-      .def("__hash__", [](const units::Dimension& d) { return py::hash(py::make_tuple(d.e[0], d.e[1], d.e[2], d.e[3])); })
+      .def("__truediv__", &units::Dimension::operator/, py::is_operator(),
+           "Quotient of units (subtracts exponents).")
+      .def("__hash__",
+           [](const units::Dimension& d) { return py::hash(py::make_tuple(d.e[0], d.e[1], d.e[2], d.e[3])); })
       .def("__str__", &units::Dimension::str, "Readable SI form, e.g. 'kg m s^-2'.")
       .def("__repr__", &dimension_repr);
   u.attr("dimensionless") = units::dimensionless;
@@ -147,9 +157,11 @@ void bind_core(py::module_& m) {
   u.def("parse_as", &units::parse_as, py::arg("text"), py::arg("expected"), py::arg("field") = "value",
         "Parses a quantity and checks its dimension; returns the SI value as float.\n"
         "Raises InputError naming `field`, the expected and the found unit.");
-  u.def("convert", &units::convert, py::arg("value"), py::arg("unit"), py::arg("expected"), py::arg("field") = "value",
+  u.def("convert", &units::convert, py::arg("value"), py::arg("unit"), py::arg("expected"),
+        py::arg("field") = "value",
         "Converts `value` given in `unit` (e.g. 3421, 'J/(kg K)') to SI, checking the dimension.");
-  u.def("describe", &units::describe, py::arg("dim"), "Name of a dimension for messages: 'force (N)', 'length (m)'.");
+  u.def("describe", &units::describe, py::arg("dim"),
+        "Name of a dimension for messages: 'force (N)', 'length (m)'.");
 
   // --- run context ---------------------------------------------------------------------------
   py::enum_<LogLevel>(m, "LogLevel", "Severity of a log message.")
@@ -193,7 +205,8 @@ void bind_core(py::module_& m) {
            "Calls the progress callback if one is set.")
       .def("validate", &RunContext::validate, "Raises if threads < 0.");
 
-  m.def("hardware_threads", &hardware_threads, "Number of hardware threads OpenMP would use (1 without OpenMP).");
+  m.def("hardware_threads", &hardware_threads,
+        "Number of hardware threads OpenMP would use (1 without OpenMP).");
 }
 
 }  // namespace tissue::python

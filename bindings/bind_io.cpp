@@ -13,7 +13,9 @@
 namespace tissue::python {
 
 namespace {
-std::string fmt(double v) { return py::str(py::float_(v)); }
+std::string fmt(double v) {
+  return py::str(py::float_(v));
+}
 }  // namespace
 
 void bind_io(py::module_& m) {
@@ -35,7 +37,8 @@ void bind_io(py::module_& m) {
         return "SeriesValue('" + v.group + "', '" + v.name + "', " + fmt(v.value) + ", '" + v.units + "')";
       });
 
-  py::class_<EventRecord>(m, "EventRecord", "A technique (or other event) acting on a region over [t0, t1] [s].")
+  py::class_<EventRecord>(m, "EventRecord",
+                          "A technique (or other event) acting on a region over [t0, t1] [s].")
       .def(py::init(&from_kwargs<EventRecord>))
       .def_readwrite("name", &EventRecord::name, "Event name, e.g. 'static_compression'.")
       .def_readwrite("region", &EventRecord::region, "Target region name ('' if none).")
@@ -43,7 +46,8 @@ void bind_io(py::module_& m) {
       .def_readwrite("t0", &EventRecord::t0, "Start time [s].")
       .def_readwrite("t1", &EventRecord::t1, "End time [s].")
       .def("__repr__", [](const EventRecord& e) {
-        return "EventRecord('" + e.name + "', '" + e.region + "', t0=" + fmt(e.t0) + ", t1=" + fmt(e.t1) + ")";
+        return "EventRecord('" + e.name + "', '" + e.region + "', t0=" + fmt(e.t0) + ", t1=" + fmt(e.t1) +
+               ")";
       });
 
   py::class_<SafetyFlag>(m, "SafetyFlag", "A quantity that crossed a safety threshold.")
@@ -55,25 +59,31 @@ void bind_io(py::module_& m) {
       .def_readwrite("threshold", &SafetyFlag::threshold, "Threshold that was crossed [units].")
       .def_readwrite("units", &SafetyFlag::units, "Unit of value and threshold.")
       .def("__repr__", [](const SafetyFlag& f) {
-        return "SafetyFlag('" + f.kind + "', '" + f.region + "', t=" + fmt(f.time) + ", value=" + fmt(f.value) +
-               ", threshold=" + fmt(f.threshold) + " " + f.units + ")";
+        return "SafetyFlag('" + f.kind + "', '" + f.region + "', t=" + fmt(f.time) +
+               ", value=" + fmt(f.value) + ", threshold=" + fmt(f.threshold) + " " + f.units + ")";
       });
 
   py::class_<ResultsSink>(m, "ResultsSink",
                           "Destination of recorded results (abstract): ResultsWriter (HDF5) or MemorySink.")
-      .def("write_meta", &ResultsSink::write_meta, py::arg("key"), py::arg("value"), "Sets a string metadata entry.")
-      .def("write_mesh", &ResultsSink::write_mesh, py::arg("mesh"), "Records the mesh (once, before any field).")
+      .def("write_meta", &ResultsSink::write_meta, py::arg("key"), py::arg("value"),
+           "Sets a string metadata entry.")
+      .def("write_mesh", &ResultsSink::write_mesh, py::arg("mesh"),
+           "Records the mesh (once, before any field).")
       .def("write_field", &ResultsSink::write_field, py::arg("name"), py::arg("time"), py::arg("center"),
            py::arg("values"), py::arg("units"),
-           "Records a field snapshot at `time` [s]: values (rows = nodes or cells, cols = components; 1-D = 1 column).")
+           "Records a field snapshot at `time` [s]: values (rows = nodes or cells, cols = components; 1-D = "
+           "1 column).")
       .def(
           "append_series",
-          [](ResultsSink& s, double time, const std::vector<SeriesValue>& values) { s.append_series(time, values); },
-          py::arg("time"), py::arg("values"), "Appends one time-series row (list of SeriesValue) at `time` [s].")
+          [](ResultsSink& s, double time, const std::vector<SeriesValue>& values) {
+            s.append_series(time, values);
+          },
+          py::arg("time"), py::arg("values"),
+          "Appends one time-series row (list of SeriesValue) at `time` [s].")
       .def(
           "append_events",
-          [](ResultsSink& s, const std::vector<EventRecord>& events) { s.append_events(events); }, py::arg("events"),
-          "Appends rows (list of EventRecord) to the event table.")
+          [](ResultsSink& s, const std::vector<EventRecord>& events) { s.append_events(events); },
+          py::arg("events"), "Appends rows (list of EventRecord) to the event table.")
       .def(
           "append_flags", [](ResultsSink& s, const std::vector<SafetyFlag>& flags) { s.append_flags(flags); },
           py::arg("flags"), "Appends safety flags (list of SafetyFlag).")
@@ -83,10 +93,12 @@ void bind_io(py::module_& m) {
       .value("create_new", OpenMode::create_new, "fail (InputError) if the file exists")
       .value("overwrite", OpenMode::overwrite, "replace the file and its .xdmf companion");
 
-  py::class_<ResultsWriter, ResultsSink>(m, "ResultsWriter",
-                                         "Writes a run to an HDF5 file with an XDMF companion for ParaView; every "
-                                         "write is flushed. Usable as a context manager (closes on exit).")
-      .def(py::init<std::filesystem::path, OpenMode>(), py::arg("path"), py::arg_v("mode", OpenMode::create_new, "OpenMode.create_new"),
+  py::class_<ResultsWriter, ResultsSink>(
+      m, "ResultsWriter",
+      "Writes a run to an HDF5 file with an XDMF companion for ParaView; every "
+      "write is flushed. Usable as a context manager (closes on exit).")
+      .def(py::init<std::filesystem::path, OpenMode>(), py::arg("path"),
+           py::arg_v("mode", OpenMode::create_new, "OpenMode.create_new"),
            "Creates the file; create_new raises InputError if it exists, overwrite replaces it.")
       .def("close", &ResultsWriter::close, "Flushes and closes the file; later writes raise.")
       .def_property_readonly("path", &ResultsWriter::path, "The HDF5 file path.")
@@ -94,10 +106,12 @@ void bind_io(py::module_& m) {
       .def("__enter__", [](py::object self) { return self; })
       .def("__exit__", [](ResultsWriter& w, py::args) { w.close(); });
 
-  py::class_<StateArchive>(m, "Checkpoint",
-                           "A run's state at a macro-step boundary (read_checkpoint); Simulation.resume continues it.")
+  py::class_<StateArchive>(
+      m, "Checkpoint",
+      "A run's state at a macro-step boundary (read_checkpoint); Simulation.resume continues it.")
       .def_property_readonly(
-          "time", [](const StateArchive& a) { return a.scalar("state.time"); }, "Simulated time of the state [s].");
+          "time", [](const StateArchive& a) { return a.scalar("state.time"); },
+          "Simulated time of the state [s].");
   m.def("checkpoint_path", &checkpoint_path, py::arg("results"),
         "The checkpoint file beside a results file: run.h5 -> run.checkpoint.h5.");
   m.def("read_checkpoint", &read_checkpoint, py::arg("path"),
@@ -119,16 +133,18 @@ void bind_io(py::module_& m) {
       .def_readonly("step", &MemorySink::Snapshot::step, "Snapshot index.")
       .def_readonly("time", &MemorySink::Snapshot::time, "Time [s].")
       .def_readonly("center", &MemorySink::Snapshot::center, "Centring.")
-      .def_readonly("values", &MemorySink::Snapshot::values, "Values, float64 (rows, components), read-only view.")
+      .def_readonly("values", &MemorySink::Snapshot::values,
+                    "Values, float64 (rows, components), read-only view.")
       .def_readonly("units", &MemorySink::Snapshot::units, "Units.")
       .def("__repr__", [](const MemorySink::Snapshot& s) {
         return "Snapshot('" + s.name + "', step=" + std::to_string(s.step) + ", t=" + fmt(s.time) + ", " +
                std::to_string(s.values.rows()) + "x" + std::to_string(s.values.cols()) + " " + s.units + ")";
       });
 
-  py::class_<MemorySink, ResultsSink>(m, "MemorySink",
-                                      "ResultsSink that keeps everything in memory (tests, notebooks). Accessors "
-                                      "return copies, so they stay valid while the sink grows.")
+  py::class_<MemorySink, ResultsSink>(
+      m, "MemorySink",
+      "ResultsSink that keeps everything in memory (tests, notebooks). Accessors "
+      "return copies, so they stay valid while the sink grows.")
       .def(py::init<>())
       .def_property_readonly(
           "meta",
@@ -155,16 +171,20 @@ void bind_io(py::module_& m) {
           },
           py::arg("name"), py::arg("step"), "The snapshot of a field at a snapshot index (a copy), or None.")
       .def_property_readonly(
-          "field_times", [](const MemorySink& s) { return copy_array(s.field_times()); }, "Snapshot times [s].")
+          "field_times", [](const MemorySink& s) { return copy_array(s.field_times()); },
+          "Snapshot times [s].")
       .def_property_readonly(
-          "series_time", [](const MemorySink& s) { return copy_array(s.series_time()); }, "Series row times [s].")
+          "series_time", [](const MemorySink& s) { return copy_array(s.series_time()); },
+          "Series row times [s].")
       .def_property_readonly("series_columns", &MemorySink::series_columns,
                              "Series columns (group, name, units) in order of first appearance.")
       .def(
-          "series", [](const MemorySink& s, std::string_view group, std::string_view name) {
+          "series",
+          [](const MemorySink& s, std::string_view group, std::string_view name) {
             return copy_array(s.series(group, name));
           },
-          py::arg("group"), py::arg("name"), "Values of one series (NaN where absent); InputError if unknown.")
+          py::arg("group"), py::arg("name"),
+          "Values of one series (NaN where absent); InputError if unknown.")
       .def_property_readonly("events", &MemorySink::events, "Recorded events (copies).")
       .def_property_readonly("flags", &MemorySink::flags, "Recorded safety flags (copies).")
       .def("flush_count", &MemorySink::flush_count, "Number of flush() calls.");
@@ -198,18 +218,26 @@ void bind_io(py::module_& m) {
   py::class_<ResultsReader>(m, "ResultsReader",
                             "Read-only access to a results file written by ResultsWriter (also while a run "
                             "is still writing it). Accessors raise InputError naming the file and object.")
-      .def(py::init<const std::filesystem::path&>(), py::arg("path"), "Opens the file; InputError if missing.")
+      .def(py::init<const std::filesystem::path&>(), py::arg("path"),
+           "Opens the file; InputError if missing.")
       .def_property_readonly("path", &ResultsReader::path, "The file path.")
-      .def("meta", py::overload_cast<>(&ResultsReader::meta, py::const_), "All /meta attributes as strings (dict).")
+      .def("meta", py::overload_cast<>(&ResultsReader::meta, py::const_),
+           "All /meta attributes as strings (dict).")
       .def("meta", py::overload_cast<std::string_view>(&ResultsReader::meta, py::const_), py::arg("key"),
            "One /meta attribute as a string.")
-      .def("series_groups", &ResultsReader::series_groups, "Series groups (regions, 'session') in write order.")
-      .def("series_names", &ResultsReader::series_names, py::arg("group"), "Quantity names of a series group.")
-      .def("series_time", [](const ResultsReader& r) { return to_array(r.series_time()); }, "Row times [s] (T,).")
+      .def("series_groups", &ResultsReader::series_groups,
+           "Series groups (regions, 'session') in write order.")
+      .def("series_names", &ResultsReader::series_names, py::arg("group"),
+           "Quantity names of a series group.")
+      .def(
+          "series_time", [](const ResultsReader& r) { return to_array(r.series_time()); },
+          "Row times [s] (T,).")
       .def("series", &ResultsReader::series, py::arg("group"), py::arg("name"), "One series with its units.")
       .def("has_mesh", &ResultsReader::has_mesh, "True if the file holds a mesh.")
       .def("mesh", &ResultsReader::mesh, "The mesh: nodes, cells, regions, node and facet sets, fibres.")
-      .def("field_times", [](const ResultsReader& r) { return to_array(r.field_times()); }, "Snapshot times [s].")
+      .def(
+          "field_times", [](const ResultsReader& r) { return to_array(r.field_times()); },
+          "Snapshot times [s].")
       .def("field_names", &ResultsReader::field_names, "Names of the recorded fields.")
       .def("field_steps", &ResultsReader::field_steps, py::arg("name"),
            "Snapshot indices at which a field was written.")

@@ -42,25 +42,32 @@ void bind_mesh(py::module_& m) {
       .value("right", Side::right);
 
   py::class_<Region>(m, "Region", "One tagged region of the mesh (a tissue layer or a muscle).")
-      .def(py::init([](std::string name, TissueKind kind, Side side) { return Region{std::move(name), kind, side}; }),
-           py::arg("name"), py::arg_v("kind", TissueKind::other, "TissueKind.other"), py::arg_v("side", Side::none, "Side.none"), "A region.")
+      .def(py::init([](std::string name, TissueKind kind, Side side) {
+             return Region{std::move(name), kind, side};
+           }),
+           py::arg("name"), py::arg_v("kind", TissueKind::other, "TissueKind.other"),
+           py::arg_v("side", Side::none, "Side.none"), "A region.")
       .def_readwrite("name", &Region::name, "Unique name, e.g. 'erector_spinae_right'.")
       .def_readwrite("kind", &Region::kind, "Tissue family.")
       .def_readwrite("side", &Region::side, "Body side.")
       .def("__repr__", [](const Region& r) {
-        return "Region('" + r.name + "', " + std::string(to_string(r.kind)) + ", " + std::string(to_string(r.side)) + ")";
+        return "Region('" + r.name + "', " + std::string(to_string(r.kind)) + ", " +
+               std::string(to_string(r.side)) + ")";
       });
 
   py::class_<RegionTable>(m, "RegionTable", "Region name <-> id table; ids are dense and 0-based.")
       .def(py::init<>())
-      .def("add", &RegionTable::add, py::arg("region"), "Adds a region and returns its id; InputError on a duplicate.")
+      .def("add", &RegionTable::add, py::arg("region"),
+           "Adds a region and returns its id; InputError on a duplicate.")
       .def("find", &RegionTable::find, py::arg("name"), "Id of a named region, or None.")
-      .def("id", &RegionTable::id, py::arg("name"), "Id of a named region; InputError listing the known regions.")
-      .def("__getitem__", &RegionTable::operator[], py::arg("id"), py::return_value_policy::reference_internal,
-           "The region with this id.")
+      .def("id", &RegionTable::id, py::arg("name"),
+           "Id of a named region; InputError listing the known regions.")
+      .def("__getitem__", &RegionTable::operator[], py::arg("id"),
+           py::return_value_policy::reference_internal, "The region with this id.")
       .def("__len__", &RegionTable::size)
-      .def("__iter__", [](const RegionTable& t) { return py::make_iterator(t.all().begin(), t.all().end()); },
-           py::keep_alive<0, 1>())
+      .def(
+          "__iter__", [](const RegionTable& t) { return py::make_iterator(t.all().begin(), t.all().end()); },
+          py::keep_alive<0, 1>())
       .def("all", &RegionTable::all, "All regions in id order (copies).")
       .def_property_readonly(
           "names",
@@ -145,10 +152,12 @@ void bind_mesh(py::module_& m) {
           "Unit fibre direction per cell, float64 (E, 3); zero rows have no fibres.")
       .def_readonly("regions", &Mesh::regions, "Region names and kinds (RegionTable).")
       .def_property_readonly(
-          "node_sets", [](py::object self) { return reference_list(self.cast<const Mesh&>().node_sets, self); },
+          "node_sets",
+          [](py::object self) { return reference_list(self.cast<const Mesh&>().node_sets, self); },
           "Named node sets (list of NodeSet; 'bone_*' are fixed to bone).")
       .def_property_readonly(
-          "facet_sets", [](py::object self) { return reference_list(self.cast<const Mesh&>().facet_sets, self); },
+          "facet_sets",
+          [](py::object self) { return reference_list(self.cast<const Mesh&>().facet_sets, self); },
           "Named facet sets (list of FacetSet; 'skin' is the skin surface).")
       .def("n_nodes", &Mesh::n_nodes, "Number of nodes.")
       .def("n_cells", &Mesh::n_cells, "Number of cells.")
@@ -157,17 +166,22 @@ void bind_mesh(py::module_& m) {
            "The named node set; InputError naming the known sets if absent.")
       .def("facet_set", &Mesh::facet_set, py::arg("name"), py::return_value_policy::reference_internal,
            "The named facet set; InputError naming the known sets if absent.")
-      .def("find_node_set", &Mesh::find_node_set, py::arg("name"), py::return_value_policy::reference_internal,
-           "The named node set, or None.")
-      .def("find_facet_set", &Mesh::find_facet_set, py::arg("name"), py::return_value_policy::reference_internal,
-           "The named facet set, or None.")
-      .def("cells_in_region", [](const Mesh& s, int region_id) { return to_array(s.cells_in_region(region_id)); },
-           py::arg("region_id"), "Ids of the cells in a region, int32 (k,).")
-      .def("validate", &Mesh::validate,
-           "Checks sizes, index ranges, region ids, unit fibres and element quality; InputError on a problem.")
-      .def("copy", [](const Mesh& s) { return Mesh(s); }, "A deep copy.")
+      .def("find_node_set", &Mesh::find_node_set, py::arg("name"),
+           py::return_value_policy::reference_internal, "The named node set, or None.")
+      .def("find_facet_set", &Mesh::find_facet_set, py::arg("name"),
+           py::return_value_policy::reference_internal, "The named facet set, or None.")
+      .def(
+          "cells_in_region",
+          [](const Mesh& s, int region_id) { return to_array(s.cells_in_region(region_id)); },
+          py::arg("region_id"), "Ids of the cells in a region, int32 (k,).")
+      .def(
+          "validate", &Mesh::validate,
+          "Checks sizes, index ranges, region ids, unit fibres and element quality; InputError on a problem.")
+      .def(
+          "copy", [](const Mesh& s) { return Mesh(s); }, "A deep copy.")
       .def("__copy__", [](const Mesh& s) { return Mesh(s); })
-      .def("__deepcopy__", [](const Mesh& s, py::dict) { return Mesh(s); }, py::arg("memo"))
+      .def(
+          "__deepcopy__", [](const Mesh& s, py::dict) { return Mesh(s); }, py::arg("memo"))
       .def("__repr__", [](const Mesh& s) {
         return "Mesh(" + std::string(s.cell_type == CellType::hex8 ? "hex8" : "tet4") + ", " +
                std::to_string(s.n_nodes()) + " nodes, " + std::to_string(s.n_cells()) + " cells, " +
@@ -192,30 +206,34 @@ void bind_mesh(py::module_& m) {
         "Builds a box mesh with one region and facet/node sets 'xmin' ... 'zmax'.");
   m.def(
       "make_box_mesh", [](const py::kwargs& kw) { return make_box_mesh(from_kwargs<BoxMeshOptions>(kw)); },
-      "make_box_mesh(**fields of BoxMeshOptions), e.g. make_box_mesh(hi=(0.1, 0.1, 0.05), nx=4, ny=4, nz=2).");
+      "make_box_mesh(**fields of BoxMeshOptions), e.g. make_box_mesh(hi=(0.1, 0.1, 0.05), nx=4, ny=4, "
+      "nz=2).");
 
-  py::enum_<Resolution>(m, "Resolution", "Mesh resolution of the default model ('coarse', 'default', 'fine').")
+  py::enum_<Resolution>(m, "Resolution",
+                        "Mesh resolution of the default model ('coarse', 'default', 'fine').")
       .value("coarse", Resolution::coarse, "~1.5 cm in-plane, < 5,000 cells")
       .value("standard", Resolution::standard, "~0.5 cm in-plane, 30,000-60,000 cells ('default')")
       .value("fine", Resolution::fine, "~0.25 cm in-plane, > 200,000 cells");
   m.def("parse_resolution", &parse_resolution, py::arg("name"),
         "Parses 'coarse', 'default' (or 'standard') or 'fine'; InputError otherwise.");
 
-  py::class_<LumbarHipDimensions>(m, "LumbarHipDimensions",
-                                  "Geometry of the lumbar-hip block [m, rad]; see data/model/lumbar_hip.toml.")
+  py::class_<LumbarHipDimensions>(
+      m, "LumbarHipDimensions", "Geometry of the lumbar-hip block [m, rad]; see data/model/lumbar_hip.toml.")
       .def(py::init(&LumbarHipDimensions::defaults), "The built-in values.")
       .def_static("defaults", &LumbarHipDimensions::defaults, "The built-in values.")
       .def_static("from_file", &LumbarHipDimensions::from_file, py::arg("path"), "Reads a dimensions file.")
       .def_static("from_string", &LumbarHipDimensions::from_string, py::arg("toml_text"), py::arg("label"),
                   "Parses dimensions from TOML text.")
-      .def_static("default_toml", [] { return std::string(LumbarHipDimensions::default_toml()); },
-                  "The embedded TOML text of data/model/lumbar_hip.toml.")
+      .def_static(
+          "default_toml", [] { return std::string(LumbarHipDimensions::default_toml()); },
+          "The embedded TOML text of data/model/lumbar_hip.toml.")
       .def("validate", &LumbarHipDimensions::validate, "InputError naming the first bad field.")
       .def_readwrite("skin_thickness", &LumbarHipDimensions::skin_thickness, "Skin layer [m].")
       .def_readwrite("fat_thickness", &LumbarHipDimensions::fat_thickness, "Subcutaneous fat layer [m].")
       .def_readwrite("fascia_thickness", &LumbarHipDimensions::fascia_thickness, "Deep fascia layer [m].")
       .def_readwrite("muscle_thickness", &LumbarHipDimensions::muscle_thickness, "Muscle layer [m].")
-      .def_readwrite("half_width", &LumbarHipDimensions::half_width, "Block spans x in [-half_width, half_width] [m].")
+      .def_readwrite("half_width", &LumbarHipDimensions::half_width,
+                     "Block spans x in [-half_width, half_width] [m].")
       .def_readwrite("height", &LumbarHipDimensions::height, "Block spans y in [0, height] [m].");
 
   m.def("generate_lumbar_hip", &generate_lumbar_hip, py::arg("resolution"),
@@ -226,17 +244,20 @@ void bind_mesh(py::module_& m) {
       [](std::string_view resolution, const LumbarHipDimensions& dims) {
         return generate_lumbar_hip(parse_resolution(resolution), dims);
       },
-      py::arg("resolution"), py::arg_v("dims", LumbarHipDimensions::defaults(), "LumbarHipDimensions.defaults()"),
+      py::arg("resolution"),
+      py::arg_v("dims", LumbarHipDimensions::defaults(), "LumbarHipDimensions.defaults()"),
       "generate_lumbar_hip('coarse' | 'default' | 'fine', dims).");
 
   py::class_<MshReadOptions>(m, "MshReadOptions",
                              "Options of read_msh(): length_scale (file units -> m), fibre of muscle cells.")
       .def(py::init(&from_kwargs<MshReadOptions>))
-      .def_readwrite("length_scale", &MshReadOptions::length_scale, "Factor from file units to metres (1e-3 for mm).")
+      .def_readwrite("length_scale", &MshReadOptions::length_scale,
+                     "Factor from file units to metres (1e-3 for mm).")
       .def_readwrite("fibre", &MshReadOptions::fibre, "Fibre direction given to every muscle cell.");
   m.def("read_msh", &read_msh, py::arg("path"), py::arg_v("options", MshReadOptions{}, "MshReadOptions()"),
         "Reads a Gmsh .msh 4.1 file (ASCII or binary) with physical groups as regions and sets.");
-  m.def("parse_msh", &parse_msh, py::arg("content"), py::arg("label"), py::arg_v("options", MshReadOptions{}, "MshReadOptions()"),
+  m.def("parse_msh", &parse_msh, py::arg("content"), py::arg("label"),
+        py::arg_v("options", MshReadOptions{}, "MshReadOptions()"),
         "Parses .msh 4.1 content held in memory; `label` names the source in errors.");
 }
 

@@ -15,10 +15,14 @@ namespace {
 /// The name of a value's TOML kind.
 std::string kind_name(SweepValue::Kind k) {
   switch (k) {
-    case SweepValue::Kind::string: return "string";
-    case SweepValue::Kind::number: return "number";
-    case SweepValue::Kind::integer: return "integer";
-    case SweepValue::Kind::boolean: return "boolean";
+    case SweepValue::Kind::string:
+      return "string";
+    case SweepValue::Kind::number:
+      return "number";
+    case SweepValue::Kind::integer:
+      return "integer";
+    case SweepValue::Kind::boolean:
+      return "boolean";
   }
   return "?";
 }
@@ -28,8 +32,9 @@ void bind_sweep(py::module_& m) {
   py::class_<SweepValue>(m, "SweepValue", "One value of a swept parameter as written into the session.")
       .def_readonly("text", &SweepValue::text, "As written into the session file, e.g. '20 N' or 'oil'.")
       .def_readonly("si", &SweepValue::si, "SI value (NaN for names such as 'oil').")
-      .def_property_readonly("kind", [](const SweepValue& v) { return kind_name(v.kind); },
-                             "TOML kind written: 'string', 'number', 'integer' or 'boolean'.")
+      .def_property_readonly(
+          "kind", [](const SweepValue& v) { return kind_name(v.kind); },
+          "TOML kind written: 'string', 'number', 'integer' or 'boolean'.")
       .def("__repr__", [](const SweepValue& v) { return "SweepValue('" + v.text + "')"; });
   py::class_<SweepParameter>(m, "SweepParameter", "A swept parameter: a dotted session key and its values.")
       .def_readonly("key", &SweepParameter::key, "Dotted key, e.g. 'technique.0.force'.")
@@ -45,7 +50,8 @@ void bind_sweep(py::module_& m) {
       .def("__repr__", [](const SweepCase& c) { return "SweepCase(" + std::to_string(c.index) + ")"; });
   py::class_<Sweep>(m, "Sweep", "A parsed sweep file with its cases (read_sweep_file).")
       .def_readonly("source", &Sweep::source, "The sweep file.")
-      .def_property_readonly("base", [](const Sweep& s) { return s.base.string(); }, "The base session file.")
+      .def_property_readonly(
+          "base", [](const Sweep& s) { return s.base.string(); }, "The base session file.")
       .def_readonly("resolution", &Sweep::resolution, "Model resolution of every case ('' = the base's).")
       .def_property_readonly(
           "sampling",
@@ -57,8 +63,10 @@ void bind_sweep(py::module_& m) {
       .def_readonly("collect", &Sweep::collect, "Outcome kinds of the table.")
       .def_readonly("muscles", &Sweep::muscles, "Muscles of the per-muscle outcomes (empty: all).")
       .def_readonly("cases", &Sweep::cases, "The cases, in order.");
-  m.def("read_sweep_file", [](const std::filesystem::path& p) { return read_sweep_file(p); }, py::arg("path"),
-        "Reads a sweep file and checks every case with the session parser (InputError names file:line and key).");
+  m.def(
+      "read_sweep_file", [](const std::filesystem::path& p) { return read_sweep_file(p); }, py::arg("path"),
+      "Reads a sweep file and checks every case with the session parser (InputError names file:line and "
+      "key).");
   m.def("case_session_text", &case_session_text, py::arg("sweep"), py::arg("index"),
         "The session file text of one case.");
   m.def("case_session", &case_session, py::arg("sweep"), py::arg("index"), "The parsed session of one case.");
@@ -94,9 +102,11 @@ void bind_runs(py::module_& m) {
         return run_case(sweep, index, study, ctx, models);
       },
       py::arg("sweep"), py::arg("index"), py::arg("study"), py::arg("threads") = 0,
-      "Runs case `index` into the study folder: skips a completed or failed case, resumes an interrupted one.");
+      "Runs case `index` into the study folder: skips a completed or failed case, resumes an interrupted "
+      "one.");
   m.def(
-      "write_study", [](const Sweep& sweep, const std::filesystem::path& study) { write_study(sweep, study); },
+      "write_study",
+      [](const Sweep& sweep, const std::filesystem::path& study) { write_study(sweep, study); },
       py::arg("sweep"), py::arg("study"),
       "Writes STUDY/study.h5 (external links to the cases, /table) and STUDY/study.csv.");
 }

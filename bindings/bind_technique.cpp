@@ -138,8 +138,7 @@ py::class_<O> options_class(py::module_& m, const char* name, const char* doc) {
       .def(
           "copy", [](const O& o) { return O(o); }, "A copy.")
       .def("__copy__", [](const O& o) { return O(o); })
-      .def(
-          "__deepcopy__", [](const O& o, py::dict) { return O(o); }, py::arg("memo"));
+      .def("__deepcopy__", [](const O& o, py::dict) { return O(o); }, py::arg("memo"));
   return c;
 }
 
@@ -342,8 +341,7 @@ void bind_technique(py::module_& m) {
 
   auto sco = options_class<StaticCompressionOptions>(
       m, "StaticCompressionOptions", "Options of static compression (ramp, hold, release), SI units.");
-  sco
-      .def_readwrite("tool", &StaticCompressionOptions::tool, "Contact shape (Footprint).")
+  sco.def_readwrite("tool", &StaticCompressionOptions::tool, "Contact shape (Footprint).")
       .def_readwrite("force", &StaticCompressionOptions::force, "Hold force [N].")
       .def_readwrite("ramp", &StaticCompressionOptions::ramp, "Ramp from 0 to the force [s].")
       .def_readwrite("hold", &StaticCompressionOptions::hold, "Hold time [s].")

@@ -37,3 +37,10 @@ if [ ${#py_missing[@]} -gt 0 ]; then
   echo "install-deps: pip install ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"
 fi
+# The formatter that .clang-format is checked with (CTest `clang_format`): one pinned version, since versions
+# format differently.
+clang_format_version=23.1.5
+if ! clang-format --version 2>/dev/null | grep -q "version ${clang_format_version}"; then
+  echo "install-deps: pip install clang-format==${clang_format_version}"
+  python3 -m pip install -q "clang-format==${clang_format_version}"
+fi

@@ -1,9 +1,7 @@
 // tissue: command-line front end of libtissue.
-//   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite | --resume]
-//   tissue info OUT.h5
-//   tissue techniques
-//   tissue check SESSION.toml [--resolution coarse|default|fine]
-//   tissue export-feb SESSION.toml -o MODEL.feb [--resolution coarse|default|fine]
+//   tissue run SESSION.toml -o OUT.h5 [--resolution coarse|default|fine] [--threads N] [--overwrite |
+//   --resume] tissue info OUT.h5 tissue techniques tissue check SESSION.toml [--resolution
+//   coarse|default|fine] tissue export-feb SESSION.toml -o MODEL.feb [--resolution coarse|default|fine]
 //   tissue export-feb --peer-block NXxNYxNZ -o BLOCK.feb
 //   tissue sweep SWEEP.toml -o STUDY/ [--threads N] [--case K | --collect]
 // Exit codes: 0 success, 1 bad input (one-line reason), 2 numerical failure, 3 other error.
@@ -146,15 +144,17 @@ void print_summary(const RunSummary& s, const std::string& out) {
   std::printf("peak tool force %.1f N, peak contact pressure %.2f kPa\n", s.applied_force,
               s.peak_contact_pressure / 1e3);
   const EnergyBudget& e = s.energy;
-  std::printf("energy: tool work %.3f J = stored %+.3f J + dissipated %.3f J (imbalance %+.1f %%); friction heat "
-              "%.3f J, hot-tool heat %.1f J, perfusion %.1f J, air %.1f J\n",
-              e.work, e.stored_change, e.dissipated, 100 * e.mechanical_imbalance(), e.friction_heat,
-              e.contact_heat, e.perfusion_heat, e.convection_heat);
+  std::printf(
+      "energy: tool work %.3f J = stored %+.3f J + dissipated %.3f J (imbalance %+.1f %%); friction heat "
+      "%.3f J, hot-tool heat %.1f J, perfusion %.1f J, air %.1f J\n",
+      e.work, e.stored_change, e.dissipated, 100 * e.mechanical_imbalance(), e.friction_heat, e.contact_heat,
+      e.perfusion_heat, e.convection_heat);
   if (s.rigid_tool_steps > 0)
     std::printf("rigid tools (massage-gun heads) in contact for %d substeps, %d of them at the stall force\n",
                 s.rigid_tool_steps, s.stalled_steps);
   if (s.jumped_cycles > 0)
-    std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles, s.jumped_cycles);
+    std::printf("cycle averaging: %d cycles resolved, %d cycles jumped\n", s.resolved_cycles,
+                s.jumped_cycles);
   print_profile(s);
   std::printf("\n%-26s %12s %12s %12s %12s %12s\n", "region", "peak |u|", "peak p", "peak vM", "peak T",
               "final T");
@@ -174,15 +174,17 @@ void check_output(const std::string& session_path, const std::string& out, bool 
   std::error_code ec;
   if (out.empty()) throw InputError(at, "-o", "the results file needs a name, e.g. -o results/run.h5");
   if (std::filesystem::is_directory(out, ec))
-    throw InputError(at, "-o", "is a folder; give a file name such as " +
-                                   (std::filesystem::path(out) / "run.h5").string());
+    throw InputError(
+        at, "-o",
+        "is a folder; give a file name such as " + (std::filesystem::path(out) / "run.h5").string());
   if (std::filesystem::exists(out, ec)) {
     if (std::filesystem::equivalent(out, session_path, ec))
       throw InputError(at, "-o", "is the session file itself; choose another results file");
     if (!overwrite && !resume)
-      throw InputError(at, "",
-                       "results file already exists; pass --overwrite to replace it, --resume to continue it, "
-                       "or choose another -o");
+      throw InputError(
+          at, "",
+          "results file already exists; pass --overwrite to replace it, --resume to continue it, "
+          "or choose another -o");
   }
   if (const auto dir = std::filesystem::path(out).parent_path(); !dir.empty()) {
     std::filesystem::create_directories(dir, ec);
@@ -243,7 +245,8 @@ int cmd_info(const std::string& path) {
   if (status == meta.end())
     std::printf("  status: not recorded (not written by tissue run)\n");
   else if (status->second == "running")
-    std::printf("  status: running, or killed (its process ended without a word); what it wrote is readable\n");
+    std::printf(
+        "  status: running, or killed (its process ended without a word); what it wrote is readable\n");
   else
     std::printf("  status: %s\n", status->second.c_str());
   if (const auto why = meta.find("status_reason"); why != meta.end() && !why->second.empty())
@@ -331,8 +334,7 @@ int cmd_export_feb(const std::string& session_path, const std::string& peer_bloc
   if (!peer_block.empty()) {
     feb = peer_block_feb(parse_peer_block(peer_block));
   } else {
-    if (session_path.empty())
-      throw InputError("export-feb", "give a session file or --peer-block NXxNYxNZ");
+    if (session_path.empty()) throw InputError("export-feb", "give a session file or --peer-block NXxNYxNZ");
     SessionSpec spec = read_session_file(session_path);
     if (!resolution.empty()) spec.model.resolution = resolution;
     feb = model_feb(Model::from_spec(spec.model));
@@ -342,10 +344,11 @@ int cmd_export_feb(const std::string& session_path, const std::string& peer_bloc
     if (ec) throw InputError(at, "-o", "cannot create the folder '" + dir.string() + "': " + ec.message());
   }
   write_feb_file(feb, out);
-  std::printf("%s: FEBio 4 model, %ld nodes, %ld elements, %zu materials, %d steps of %g s "
-              "(run: febio4 -i %s)\n",
-              out.c_str(), static_cast<long>(feb.nodes.rows()), static_cast<long>(feb.n_elements()),
-              feb.materials.size(), feb.time_steps, feb.step_size, out.c_str());
+  std::printf(
+      "%s: FEBio 4 model, %ld nodes, %ld elements, %zu materials, %d steps of %g s "
+      "(run: febio4 -i %s)\n",
+      out.c_str(), static_cast<long>(feb.nodes.rows()), static_cast<long>(feb.n_elements()),
+      feb.materials.size(), feb.time_steps, feb.step_size, out.c_str());
   return 0;
 }
 
@@ -513,8 +516,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"coarse", "default", "fine"}));
   auto* export_feb = app.add_subcommand("export-feb", kExportFebHelp);
   export_feb->add_option("session", feb_session, "session file (TOML) whose model is exported");
-  export_feb->add_option("--peer-block", peer_block,
-                         "export the peer benchmark block (peer-block.md) with its load case, e.g. 28x28x14")
+  export_feb
+      ->add_option("--peer-block", peer_block,
+                   "export the peer benchmark block (peer-block.md) with its load case, e.g. 28x28x14")
       ->excludes("session");
   export_feb->add_option("-o,--output", feb_out, "FEBio input file to write (.feb)")->required();
   export_feb

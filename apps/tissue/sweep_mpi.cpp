@@ -13,13 +13,18 @@ namespace {
 /// Message tags: a worker's request (with the result of its last case), rank 0's answer (a case or -1).
 constexpr int kRequest = 1, kAssign = 2;
 
-/// A CaseRun as the numbers a worker sends: index (-1: none yet), ran, resumed, status before, after, seconds.
+/// A CaseRun as the numbers a worker sends: index (-1: none yet), ran, resumed, status before, after,
+/// seconds.
 using Packet = std::array<double, 6>;
 
 /// The numbers of a CaseRun (its message stays on the worker, which prints it).
 Packet pack(const CaseRun& r) {
-  return {double(r.index), r.ran ? 1.0 : 0.0, r.resumed ? 1.0 : 0.0, double(static_cast<int>(r.before)),
-          double(static_cast<int>(r.after)), r.seconds};
+  return {double(r.index),
+          r.ran ? 1.0 : 0.0,
+          r.resumed ? 1.0 : 0.0,
+          double(static_cast<int>(r.before)),
+          double(static_cast<int>(r.after)),
+          r.seconds};
 }
 
 /// The CaseRun of a worker's numbers.

@@ -16,7 +16,7 @@ struct SourceLocation {
 /// Invalid user input: names the source, the field and what is wrong.
 /// what() reads "file:line:col: field: message" (parts that are unknown are left out).
 class InputError : public std::runtime_error {
-public:
+ public:
   /// Error without a source location.
   InputError(std::string field, std::string message);
   /// Error at a place in an input file.
@@ -29,7 +29,7 @@ public:
   /// Where the input came from.
   const SourceLocation& where() const noexcept { return where_; }
 
-private:
+ private:
   SourceLocation where_;
   std::string field_;
   std::string message_;
@@ -37,7 +37,7 @@ private:
 
 /// A numerical failure the caller may handle (divergence, inverted element, singular matrix).
 class NumericalError : public std::runtime_error {
-public:
+ public:
   /// Creates the error with a message that names the failing quantity.
   explicit NumericalError(const std::string& message) : std::runtime_error(message) {}
 };
@@ -45,7 +45,7 @@ public:
 /// A run stopped because its caller asked (RunContext::cancel, Ctrl-C in `tissue run`); what the run had
 /// written stays readable.
 class Cancelled : public std::runtime_error {
-public:
+ public:
   /// Creates the error with a message naming where the run stopped.
   explicit Cancelled(const std::string& message) : std::runtime_error(message) {}
 };

@@ -15,7 +15,8 @@ void StateArchive::put_strings(std::string_view key, std::vector<std::string> va
 const std::vector<double>& StateArchive::get(std::string_view key) const {
   const auto it = numbers_.find(key);
   if (it == numbers_.end())
-    throw InputError(std::string(key), "missing from the checkpoint (written by another version or cut short)");
+    throw InputError(std::string(key),
+                     "missing from the checkpoint (written by another version or cut short)");
   return it->second;
 }
 
@@ -27,14 +28,16 @@ VectorX StateArchive::vector(std::string_view key) const {
 double StateArchive::scalar(std::string_view key) const {
   const auto& v = get(key);
   if (v.size() != 1)
-    throw InputError(std::string(key), "the checkpoint holds " + std::to_string(v.size()) + " values, not one");
+    throw InputError(std::string(key),
+                     "the checkpoint holds " + std::to_string(v.size()) + " values, not one");
   return v.front();
 }
 
 const std::vector<std::string>& StateArchive::strings(std::string_view key) const {
   const auto it = strings_.find(key);
   if (it == strings_.end())
-    throw InputError(std::string(key), "missing from the checkpoint (written by another version or cut short)");
+    throw InputError(std::string(key),
+                     "missing from the checkpoint (written by another version or cut short)");
   return it->second;
 }
 

@@ -47,7 +47,9 @@ class StateArchive {
   /// All arrays of numbers by key.
   const std::map<std::string, std::vector<double>, std::less<>>& numbers() const { return numbers_; }
   /// All lists of strings by key.
-  const std::map<std::string, std::vector<std::string>, std::less<>>& string_lists() const { return strings_; }
+  const std::map<std::string, std::vector<std::string>, std::less<>>& string_lists() const {
+    return strings_;
+  }
 
  private:
   std::map<std::string, std::vector<double>, std::less<>> numbers_;

@@ -12,13 +12,15 @@ namespace tissue::units {
 
 Dimension Dimension::operator*(const Dimension& o) const {
   Dimension d;
-  for (int i = 0; i < 4; ++i) d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] + o.e[static_cast<size_t>(i)];
+  for (int i = 0; i < 4; ++i)
+    d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] + o.e[static_cast<size_t>(i)];
   return d;
 }
 
 Dimension Dimension::operator/(const Dimension& o) const {
   Dimension d;
-  for (int i = 0; i < 4; ++i) d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] - o.e[static_cast<size_t>(i)];
+  for (int i = 0; i < 4; ++i)
+    d.e[static_cast<size_t>(i)] = e[static_cast<size_t>(i)] - o.e[static_cast<size_t>(i)];
   return d;
 }
 
@@ -43,12 +45,19 @@ std::string describe(const Dimension& d) {
     Dimension d;
     const char* name;
   };
-  static const Named known[] = {{dimensionless, "dimensionless"}, {length, "length (m)"}, {time, "time (s)"},
-                                {mass, "mass (kg)"},             {temperature, "temperature (K or degC)"},
-                                {force, "force (N)"},             {pressure, "pressure (Pa)"},
-                                {velocity, "velocity (m/s)"},     {frequency, "frequency (Hz)"},
-                                {energy, "energy (J)"},           {power, "power (W)"},
-                                {heat_flux, "heat flux (W/m^2)"}, {density, "density (kg/m^3)"},
+  static const Named known[] = {{dimensionless, "dimensionless"},
+                                {length, "length (m)"},
+                                {time, "time (s)"},
+                                {mass, "mass (kg)"},
+                                {temperature, "temperature (K or degC)"},
+                                {force, "force (N)"},
+                                {pressure, "pressure (Pa)"},
+                                {velocity, "velocity (m/s)"},
+                                {frequency, "frequency (Hz)"},
+                                {energy, "energy (J)"},
+                                {power, "power (W)"},
+                                {heat_flux, "heat flux (W/m^2)"},
+                                {density, "density (kg/m^3)"},
                                 {force / length, "stiffness (N/m)"},
                                 {pressure / length, "contact stiffness (Pa/m)"},
                                 {heat_flux / temperature, "heat transfer coefficient (W/(m^2 K))"}};
@@ -64,19 +73,30 @@ struct UnitDef {
 };
 
 const std::map<std::string, UnitDef, std::less<>>& base_units() {
-  static const std::map<std::string, UnitDef, std::less<>> u = {
-      {"m", {1, length}},       {"g", {1e-3, mass}},      {"s", {1, time}},          {"K", {1, temperature}},
-      {"N", {1, force}},        {"Pa", {1, pressure}},    {"J", {1, energy}},        {"W", {1, power}},
-      {"Hz", {1, frequency}},   {"min", {60, time}},      {"h", {3600, time}},       {"L", {1e-3, Dimension{{0, 3, 0, 0}}}},
-      {"bpm", {1.0 / 60, frequency}}, {"mmHg", {133.322387415, pressure}}, {"1", {1, dimensionless}},
-      {"%", {0.01, dimensionless}}, {"mol", {1, dimensionless}}};
+  static const std::map<std::string, UnitDef, std::less<>> u = {{"m", {1, length}},
+                                                                {"g", {1e-3, mass}},
+                                                                {"s", {1, time}},
+                                                                {"K", {1, temperature}},
+                                                                {"N", {1, force}},
+                                                                {"Pa", {1, pressure}},
+                                                                {"J", {1, energy}},
+                                                                {"W", {1, power}},
+                                                                {"Hz", {1, frequency}},
+                                                                {"min", {60, time}},
+                                                                {"h", {3600, time}},
+                                                                {"L", {1e-3, Dimension{{0, 3, 0, 0}}}},
+                                                                {"bpm", {1.0 / 60, frequency}},
+                                                                {"mmHg", {133.322387415, pressure}},
+                                                                {"1", {1, dimensionless}},
+                                                                {"%", {0.01, dimensionless}},
+                                                                {"mol", {1, dimensionless}}};
   return u;
 }
 
 const std::map<std::string, Real, std::less<>>& prefixes() {
-  static const std::map<std::string, Real, std::less<>> p = {{"n", 1e-9}, {"u", 1e-6}, {"mu", 1e-6}, {"m", 1e-3},
-                                                             {"c", 1e-2}, {"d", 1e-1}, {"k", 1e3}, {"M", 1e6},
-                                                             {"G", 1e9}};
+  static const std::map<std::string, Real, std::less<>> p = {{"n", 1e-9}, {"u", 1e-6}, {"mu", 1e-6},
+                                                             {"m", 1e-3}, {"c", 1e-2}, {"d", 1e-1},
+                                                             {"k", 1e3},  {"M", 1e6},  {"G", 1e9}};
   return p;
 }
 
@@ -96,18 +116,19 @@ std::optional<UnitDef> lookup(std::string_view sym) {
 /// Recursive-descent parser of unit expressions: "cm/s", "W/m^2", "kg*m/s^2", "J/(kg K)", "mL/min/kg".
 /// A '/' divides by the next factor only; a space or '*' multiplies.
 class UnitParser {
-public:
+ public:
   UnitParser(std::string_view expr, std::string_view field, std::string_view whole)
       : s_(expr), field_(field), whole_(whole) {}
 
   UnitDef parse() {
     UnitDef u = product();
     skip();
-    if (i_ != s_.size()) fail("unexpected '" + std::string(1, s_[i_]) + "' in unit of '" + std::string(whole_) + "'");
+    if (i_ != s_.size())
+      fail("unexpected '" + std::string(1, s_[i_]) + "' in unit of '" + std::string(whole_) + "'");
     return u;
   }
 
-private:
+ private:
   // Bounds that keep absurd input (found by tests/fuzz/fuzz_units) from looping for minutes, overflowing the
   // exponents or the stack: no unit of a physical quantity comes near them.
   static constexpr int kMaxPower = 12;     // |n| in "^n"
@@ -159,7 +180,8 @@ private:
       const auto def = lookup(sym);
       if (sym.empty() || !def)
         fail("unknown unit '" + std::string(sym) + "' in '" + std::string(whole_) +
-             "' (known: m, g, s, K, N, Pa, J, W, Hz, mol, L, min, h, degC, mmHg, % with prefixes n u m c d k M G)");
+             "' (known: m, g, s, K, N, Pa, J, W, Hz, mol, L, min, h, degC, mmHg, % with prefixes n u m c d k "
+             "M G)");
       base = *def;
     }
     if (i_ < s_.size() && s_[i_] == '^') {
@@ -195,7 +217,8 @@ Quantity parse(std::string_view text, std::string_view field) {
   while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
   text = text.substr(b, e - b);
-  if (text.empty()) throw InputError(std::string(field), "empty value; expected a number with a unit, e.g. \"30 N\"");
+  if (text.empty())
+    throw InputError(std::string(field), "empty value; expected a number with a unit, e.g. \"30 N\"");
   double value = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{})
@@ -204,8 +227,7 @@ Quantity parse(std::string_view text, std::string_view field) {
   std::string_view rest = text.substr(static_cast<size_t>(ptr - text.data()));
   while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   if (rest.empty()) return {value, dimensionless};
-  if (rest == "degC" || rest == "°C" || rest == "C")
-    return {value + kCelsius, temperature};
+  if (rest == "degC" || rest == "°C" || rest == "C") return {value + kCelsius, temperature};
   const UnitDef u = parse_unit(rest, field, whole);
   if (!std::isfinite(value * u.scale))
     throw InputError(std::string(field), "not a finite number in SI units: '" + whole + "'");
@@ -220,8 +242,8 @@ Real convert(Real value, std::string_view unit, const Dimension& expected, std::
   }
   const UnitDef u = unit.empty() || unit == "1" ? UnitDef{1, dimensionless} : parse_unit(unit, field, unit);
   if (!(u.dim == expected))
-    throw InputError(std::string(field), "expected a " + describe(expected) + " but the unit '" + std::string(unit) +
-                                             "' is a " + describe(u.dim));
+    throw InputError(std::string(field), "expected a " + describe(expected) + " but the unit '" +
+                                             std::string(unit) + "' is a " + describe(u.dim));
   if (!std::isfinite(value * u.scale))
     throw InputError(std::string(field),
                      "the value in " + std::string(unit) + " is not a finite number in SI units");

@@ -24,23 +24,23 @@ struct Dimension {
 
 /// Common dimensions.
 inline constexpr Dimension dimensionless{{0, 0, 0, 0}};
-inline constexpr Dimension length{{0, 1, 0, 0}};          ///< m
-inline constexpr Dimension time{{0, 0, 1, 0}};            ///< s
-inline constexpr Dimension mass{{1, 0, 0, 0}};            ///< kg
-inline constexpr Dimension temperature{{0, 0, 0, 1}};     ///< K
-inline constexpr Dimension force{{1, 1, -2, 0}};          ///< N
-inline constexpr Dimension pressure{{1, -1, -2, 0}};      ///< Pa
-inline constexpr Dimension velocity{{0, 1, -1, 0}};       ///< m/s
-inline constexpr Dimension frequency{{0, 0, -1, 0}};      ///< Hz
-inline constexpr Dimension energy{{1, 2, -2, 0}};         ///< J
-inline constexpr Dimension power{{1, 2, -3, 0}};          ///< W
-inline constexpr Dimension heat_flux{{1, 0, -3, 0}};      ///< W/m^2
-inline constexpr Dimension density{{1, -3, 0, 0}};        ///< kg/m^3
+inline constexpr Dimension length{{0, 1, 0, 0}};       ///< m
+inline constexpr Dimension time{{0, 0, 1, 0}};         ///< s
+inline constexpr Dimension mass{{1, 0, 0, 0}};         ///< kg
+inline constexpr Dimension temperature{{0, 0, 0, 1}};  ///< K
+inline constexpr Dimension force{{1, 1, -2, 0}};       ///< N
+inline constexpr Dimension pressure{{1, -1, -2, 0}};   ///< Pa
+inline constexpr Dimension velocity{{0, 1, -1, 0}};    ///< m/s
+inline constexpr Dimension frequency{{0, 0, -1, 0}};   ///< Hz
+inline constexpr Dimension energy{{1, 2, -2, 0}};      ///< J
+inline constexpr Dimension power{{1, 2, -3, 0}};       ///< W
+inline constexpr Dimension heat_flux{{1, 0, -3, 0}};   ///< W/m^2
+inline constexpr Dimension density{{1, -3, 0, 0}};     ///< kg/m^3
 
 /// A value in SI units with its dimension; `affine_celsius` marks a temperature given in degC.
 struct Quantity {
-  Real value = 0;       ///< SI value (degC converted to K)
-  Dimension dim;        ///< dimension
+  Real value = 0;  ///< SI value (degC converted to K)
+  Dimension dim;   ///< dimension
 };
 
 /// Parses "<number> <unit>" (e.g. "30 N", "5 cm/s", "42 degC", "7 min", "2.5e3 Pa", "0.5" for

@@ -14,7 +14,7 @@ namespace tissue {
 
 /// Pattern of a global matrix plus, for each cell, the value slot of each element-matrix entry.
 class AssemblyMap {
-public:
+ public:
   /// Builds the pattern of all equation pairs that share a cell and the scatter slots.
   AssemblyMap(const Mesh& mesh, const DofMap& dofs);
 
@@ -28,7 +28,7 @@ public:
   /// Number of stored non-zeros.
   Index nonzeros() const { return static_cast<Index>(rows_.size()); }
 
-private:
+ private:
   int nd_ = 0;
   Index n_eq_ = 0;
   std::vector<int> colptr_, rows_;

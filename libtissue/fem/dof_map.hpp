@@ -10,7 +10,7 @@ namespace tissue {
 /// Maps each (node, component) to an equation index, skipping constrained dofs.
 /// Equations are numbered node-major, so a node's free components are consecutive.
 class DofMap {
-public:
+ public:
   /// A map for n_nodes nodes with `components` dofs each (3 for displacement, 1 for temperature).
   DofMap(Index n_nodes, int components);
 
@@ -22,7 +22,9 @@ public:
   void finalize();
 
   /// Equation of (node, component), or -1 if constrained.
-  Index equation(Index node, int component) const { return eq_[static_cast<size_t>(node) * comps_ + component]; }
+  Index equation(Index node, int component) const {
+    return eq_[static_cast<size_t>(node) * comps_ + component];
+  }
   /// Equation of a flat dof index (node * components + component), or -1.
   Index equation(Index dof) const { return eq_[static_cast<size_t>(dof)]; }
   /// Whether a flat dof is constrained.
@@ -41,7 +43,7 @@ public:
   /// Writes an equation vector into the free entries of a full dof vector (constrained entries kept).
   void scatter(const VectorX& free, VectorX& full) const;
 
-private:
+ private:
   Index n_nodes_;
   int comps_;
   Index n_eq_ = 0;

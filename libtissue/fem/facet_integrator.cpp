@@ -12,7 +12,8 @@ void build(const Mesh& mesh, const FacetSet& set, std::vector<Vec3>& X, std::vec
   constexpr int nc = Facet::n_nodes;
   for (Index f = 0; f < set.size(); ++f) {
     Eigen::Matrix<Real, nc, 3> P;
-    for (int a = 0; a < nc; ++a) P.row(a) = mesh.nodes.row(set.nodes[static_cast<size_t>(f)][static_cast<size_t>(a)]);
+    for (int a = 0; a < nc; ++a)
+      P.row(a) = mesh.nodes.row(set.nodes[static_cast<size_t>(f)][static_cast<size_t>(a)]);
     for (int q = 0; q < Facet::n_qp; ++q) {
       const FacetQuadPoint qp = Facet::qp(q);
       const auto Ns = Facet::shape(qp.s, qp.t);
@@ -59,7 +60,8 @@ void FacetQuadrature::add_scalar_load(const std::vector<Real>& flux, VectorX& q)
   const int nc = npf_ == 4 ? 4 : 3;
   for (Index p = 0; p < size(); ++p) {
     const auto& nodes = facet_nodes_[static_cast<size_t>(facet_of(p))];
-    for (int a = 0; a < nc; ++a) q[nodes[static_cast<size_t>(a)]] += shape(p, a) * area(p) * flux[static_cast<size_t>(p)];
+    for (int a = 0; a < nc; ++a)
+      q[nodes[static_cast<size_t>(a)]] += shape(p, a) * area(p) * flux[static_cast<size_t>(p)];
   }
 }
 

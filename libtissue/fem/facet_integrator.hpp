@@ -12,7 +12,7 @@ namespace tissue {
 
 /// Quadrature points on the facets of a FacetSet: 4 per quad facet (2x2 Gauss), 3 per triangle.
 class FacetQuadrature {
-public:
+ public:
   /// Builds the points of `set` (quads for hex meshes, triangles for tet meshes).
   FacetQuadrature(const Mesh& mesh, const FacetSet& set);
 
@@ -44,7 +44,7 @@ public:
   /// Integral of a scalar given at every point over the set.
   Real integrate(const std::vector<Real>& values) const;
 
-private:
+ private:
   int npf_ = 4;
   std::vector<std::array<Index, 4>> facet_nodes_;
   std::vector<Vec3> X_, N_;

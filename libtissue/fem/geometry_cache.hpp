@@ -11,7 +11,7 @@ namespace tissue {
 /// dN/dX and J0*w at every quadrature point of every cell, plus the shape values at the points.
 /// Memory: #cells * n_qp * (3 * n_nodes + 1) doubles.
 class GeometryCache {
-public:
+ public:
   /// Computes the cache; throws InputError naming the cell if a Jacobian is not positive.
   explicit GeometryCache(const Mesh& mesh);
 
@@ -26,11 +26,13 @@ public:
   /// Reference volume element J0 * w of cell e at point q [m^3].
   Real dV(Index e, int q) const { return dv_[static_cast<size_t>(e) * n_qp_ + static_cast<size_t>(q)]; }
   /// Shape value N_a at point q (the same for every cell).
-  Real shape(int q, int a) const { return shape_[static_cast<size_t>(q) * n_nodes_ + static_cast<size_t>(a)]; }
+  Real shape(int q, int a) const {
+    return shape_[static_cast<size_t>(q) * n_nodes_ + static_cast<size_t>(a)];
+  }
   /// Reference volume of cell e [m^3].
   Real cell_volume(Index e) const;
 
-private:
+ private:
   int n_qp_ = 0, n_nodes_ = 0;
   std::vector<Real> grad_, dv_, shape_;
 };

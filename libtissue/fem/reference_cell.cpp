@@ -40,10 +40,14 @@ Eigen::Matrix<Real, 4, 3> Tet4::gradients(const Vec3&) {
 Vec3 Tet4::qp(int q) {
   const Real a = 0.5854101966249685, b = 0.1381966011250105;
   switch (q) {
-    case 0: return Vec3(b, b, b);
-    case 1: return Vec3(a, b, b);
-    case 2: return Vec3(b, a, b);
-    default: return Vec3(b, b, a);
+    case 0:
+      return Vec3(b, b, b);
+    case 1:
+      return Vec3(a, b, b);
+    case 2:
+      return Vec3(b, a, b);
+    default:
+      return Vec3(b, b, a);
   }
 }
 
@@ -65,7 +69,9 @@ FacetQuadPoint Quad4::qp(int q) {
   return {s[q], t[q], 1.0};
 }
 
-Eigen::Matrix<Real, 3, 1> Tri3::shape(Real s, Real t) { return Eigen::Matrix<Real, 3, 1>(1 - s - t, s, t); }
+Eigen::Matrix<Real, 3, 1> Tri3::shape(Real s, Real t) {
+  return Eigen::Matrix<Real, 3, 1>(1 - s - t, s, t);
+}
 
 Eigen::Matrix<Real, 3, 2> Tri3::gradients(Real, Real) {
   Eigen::Matrix<Real, 3, 2> G;

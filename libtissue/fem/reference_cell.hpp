@@ -12,14 +12,8 @@ struct Hex8 {
   static constexpr int n_nodes = 8;  ///< nodes per cell
   static constexpr int n_qp = 8;     ///< 2x2x2 Gauss points (exact for the trilinear mass matrix)
   /// Reference coordinates of the nodes.
-  static constexpr std::array<std::array<Real, 3>, 8> nodes = {{{-1, -1, -1},
-                                                                {1, -1, -1},
-                                                                {1, 1, -1},
-                                                                {-1, 1, -1},
-                                                                {-1, -1, 1},
-                                                                {1, -1, 1},
-                                                                {1, 1, 1},
-                                                                {-1, 1, 1}}};
+  static constexpr std::array<std::array<Real, 3>, 8> nodes = {
+      {{-1, -1, -1}, {1, -1, -1}, {1, 1, -1}, {-1, 1, -1}, {-1, -1, 1}, {1, -1, 1}, {1, 1, 1}, {-1, 1, 1}}};
   /// Shape functions at a reference point.
   static Eigen::Matrix<Real, 8, 1> shape(const Vec3& xi);
   /// Shape-function gradients d N_a / d xi_j at a reference point (8 x 3).

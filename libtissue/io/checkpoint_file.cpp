@@ -81,20 +81,23 @@ void write_checkpoint(const std::filesystem::path& path, const StateArchive& arc
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) throw InputError(SourceLocation{path.string(), 0, 0}, "", "cannot write the checkpoint: " + ec.message());
+  if (ec)
+    throw InputError(SourceLocation{path.string(), 0, 0}, "", "cannot write the checkpoint: " + ec.message());
 }
 
 StateArchive read_checkpoint(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
-    throw InputError(SourceLocation{path.string(), 0, 0}, "",
-                     "no checkpoint to resume from (a run writes one every [run] checkpoint_every, and when it "
-                     "fails or is interrupted)");
+    throw InputError(
+        SourceLocation{path.string(), 0, 0}, "",
+        "no checkpoint to resume from (a run writes one every [run] checkpoint_every, and when it "
+        "fails or is interrupted)");
   const H5File f = H5File::open_read(path);
   if (!f.has_attr("/", "format") || f.string_attr("/", "format") != kFormat)
     throw InputError(SourceLocation{path.string(), 0, 0}, "", "not a libtissue checkpoint");
   StateArchive a;
-  for (const auto& k : f.children("/numbers")) a.put(k, std::span<const double>(f.read<double>("/numbers/" + k)));
+  for (const auto& k : f.children("/numbers"))
+    a.put(k, std::span<const double>(f.read<double>("/numbers/" + k)));
   for (const auto& k : f.children("/strings")) a.put_strings(k, f.read_strings("/strings/" + k));
   return a;
 }

@@ -32,11 +32,11 @@ struct FebMaterial {
 
 /// A set of elements of one type and one material (an FEBio `<Elements>` block and `<SolidDomain>`).
 struct FebPart {
-  std::string name;             ///< part (domain) name
-  int material = 0;             ///< 0-based index into FebModel::materials
+  std::string name;                     ///< part (domain) name
+  int material = 0;                     ///< 0-based index into FebModel::materials
   CellType cell_type = CellType::hex8;  ///< element type (FEBio "hex8" or "tet4"; same node order as VTK)
-  std::vector<Index> cells;     ///< element connectivity, nodes_per_cell(cell_type) 0-based node ids each
-  std::vector<Vec3> fibres;     ///< per-element unit fibre (written as mat_axis element data); empty = none
+  std::vector<Index> cells;  ///< element connectivity, nodes_per_cell(cell_type) 0-based node ids each
+  std::vector<Vec3> fibres;  ///< per-element unit fibre (written as mat_axis element data); empty = none
   /// Number of elements.
   Index size() const { return static_cast<Index>(cells.size()) / nodes_per_cell(cell_type); }
 };
@@ -49,7 +49,7 @@ struct FebNodeSet {
 
 /// A named surface (`<Surface>`) of quad4 facets (or tri3 when the last id is -1), 0-based node ids.
 struct FebSurface {
-  std::string name;                         ///< surface name
+  std::string name;                          ///< surface name
   std::vector<std::array<Index, 4>> facets;  ///< corner nodes, outward by the right-hand rule
 };
 
@@ -61,13 +61,13 @@ struct FebLoadCurve {
 /// A boundary condition on a node set: zero displacement of some dofs, or a prescribed displacement.
 struct FebBoundary {
   enum class Kind { zero_displacement, prescribed_displacement };
-  Kind kind = Kind::zero_displacement;  ///< which condition
-  std::string name;                     ///< condition name
-  std::string node_set;                 ///< name of a FebNodeSet
+  Kind kind = Kind::zero_displacement;             ///< which condition
+  std::string name;                                ///< condition name
+  std::string node_set;                            ///< name of a FebNodeSet
   std::array<bool, 3> fixed = {true, true, true};  ///< zero_displacement: x, y, z held
-  int dof = 2;                          ///< prescribed_displacement: 0 x, 1 y, 2 z
-  Real scale = 0;                       ///< prescribed_displacement: value = scale * curve(t)
-  int load_curve = -1;                  ///< prescribed_displacement: 0-based index into load_curves
+  int dof = 2;                                     ///< prescribed_displacement: 0 x, 1 y, 2 z
+  Real scale = 0;                                  ///< prescribed_displacement: value = scale * curve(t)
+  int load_curve = -1;  ///< prescribed_displacement: 0-based index into load_curves
 };
 
 /// A pressure on a surface (`<surface_load type="pressure">`), positive pressing into the body.
@@ -87,20 +87,20 @@ struct FebNodeLog {
 
 /// Everything written to one .feb file.
 struct FebModel {
-  std::vector<std::string> comments;  ///< lines of the header comment (what, units, what is left out)
-  int time_steps = 1;                 ///< Control: number of steps
-  Real step_size = 1.0;               ///< Control: step size
-  bool dynamic = false;               ///< Control: analysis DYNAMIC instead of STATIC
-  MatrixX3 nodes;                     ///< node coordinates (in the file's length unit)
-  std::vector<FebMaterial> materials;  ///< top-level materials, ids 1, 2, ... in order
-  std::vector<FebPart> parts;          ///< element parts; element ids run on over the parts
-  std::vector<FebNodeSet> node_sets;   ///< node sets
-  std::vector<FebSurface> surfaces;    ///< surfaces
-  std::vector<FebBoundary> boundary;   ///< boundary conditions
-  std::vector<FebPressure> pressures;  ///< surface pressures
+  std::vector<std::string> comments;      ///< lines of the header comment (what, units, what is left out)
+  int time_steps = 1;                     ///< Control: number of steps
+  Real step_size = 1.0;                   ///< Control: step size
+  bool dynamic = false;                   ///< Control: analysis DYNAMIC instead of STATIC
+  MatrixX3 nodes;                         ///< node coordinates (in the file's length unit)
+  std::vector<FebMaterial> materials;     ///< top-level materials, ids 1, 2, ... in order
+  std::vector<FebPart> parts;             ///< element parts; element ids run on over the parts
+  std::vector<FebNodeSet> node_sets;      ///< node sets
+  std::vector<FebSurface> surfaces;       ///< surfaces
+  std::vector<FebBoundary> boundary;      ///< boundary conditions
+  std::vector<FebPressure> pressures;     ///< surface pressures
   std::vector<FebLoadCurve> load_curves;  ///< load curves, ids 1, 2, ...
   std::vector<std::string> plot_vars = {"displacement", "stress"};  ///< plotfile variables
-  std::vector<FebNodeLog> node_logs;   ///< logfile node data
+  std::vector<FebNodeLog> node_logs;                                ///< logfile node data
 
   /// Total number of elements over the parts.
   Index n_elements() const;

@@ -12,8 +12,7 @@ void MemorySink::write_meta(std::string_view key, std::string_view value) {
 }
 
 void MemorySink::write_mesh(const Mesh& mesh) {
-  if (mesh_)
-    throw std::logic_error("MemorySink: the mesh was already written (one sink holds one run)");
+  if (mesh_) throw std::logic_error("MemorySink: the mesh was already written (one sink holds one run)");
   mesh_ = mesh;
   fields_.set_sizes(mesh.n_nodes(), mesh.n_cells());
 }

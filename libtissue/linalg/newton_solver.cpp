@@ -59,8 +59,8 @@ void NewtonOptions::validate() const {
           "must be non-negative, got " + std::to_string(max_tangent_reuse));
   require(std::isfinite(reuse_contraction) && reuse_contraction > 0 && reuse_contraction < 1,
           "reuse_contraction", "must lie in (0, 1), got " + sci(reuse_contraction));
-  require(std::isfinite(bfgs_contraction) && bfgs_contraction > 0 && bfgs_contraction <= 1, "bfgs_contraction",
-          "must lie in (0, 1], got " + sci(bfgs_contraction));
+  require(std::isfinite(bfgs_contraction) && bfgs_contraction > 0 && bfgs_contraction <= 1,
+          "bfgs_contraction", "must lie in (0, 1], got " + sci(bfgs_contraction));
 }
 
 std::string NewtonSummary::brief() const {
@@ -175,7 +175,8 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real refer
   bool tangent_at_x = !stale;  // tangent_ holds the tangent at x (not yet factorised)
   Real rnorm = r.norm();
   if (!ev.admissible || !std::isfinite(rnorm))
-    return finish(false, rnorm, ev.admissible ? "the first residual is not finite" : "the start is inadmissible");
+    return finish(false, rnorm,
+                  ev.admissible ? "the first residual is not finite" : "the start is inadmissible");
   s.initial_residual = s.final_residual = rnorm;
   s.residual_history.push_back(rnorm);
   const Real rel_target =
@@ -216,7 +217,8 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real refer
       try {
         factorize(s);
       } catch (const NumericalError& e) {
-        return finish(false, rnorm, "linear solve failed at iteration " + std::to_string(k) + ": " + e.what());
+        return finish(false, rnorm,
+                      "linear solve failed at iteration " + std::to_string(k) + ": " + e.what());
       }
       tangent_at_x = false;
       reuses = 0;
@@ -247,9 +249,9 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real refer
     const bool decrease_required = options_.line_search && !tiny_step;
     // Quasi-Newton directions get a short line search; if it fails, the step is redone with a fresh tangent.
     const int max_halvings = !decrease_required ? 0
-                             : fresh           ? options_.max_line_search_steps
-                             : options_.bfgs   ? std::min(3, options_.max_line_search_steps)
-                                               : 0;
+                             : fresh            ? options_.max_line_search_steps
+                             : options_.bfgs    ? std::min(3, options_.max_line_search_steps)
+                                                : 0;
 
     Real alpha = 1;
     NewtonEvaluation ev_trial;
@@ -298,7 +300,8 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real refer
           need_residual_decrease = true;
         }
       }
-      if (need_residual_decrease && rnorm_trial > (1 - kArmijo * alpha) * rnorm && rnorm_trial > target(ev_trial)) {
+      if (need_residual_decrease && rnorm_trial > (1 - kArmijo * alpha) * rnorm &&
+          rnorm_trial > target(ev_trial)) {
         failure = "residual did not decrease";
         continue;
       }
@@ -375,8 +378,8 @@ NewtonSummary NewtonSolver::solve(NewtonProblem& problem, VectorX& x, Real refer
                         " x the initial " + sci(s.initial_residual));
   }
   return finish(false, rnorm,
-                "no convergence in " + std::to_string(options_.max_iterations) + " iterations: |r| = " + sci(rnorm) +
-                    ", target " + sci(target(ev)));
+                "no convergence in " + std::to_string(options_.max_iterations) +
+                    " iterations: |r| = " + sci(rnorm) + ", target " + sci(target(ev)));
 }
 
 }  // namespace tissue

@@ -20,10 +20,11 @@ namespace tissue {
 /// iterations solve with the same factorised tangent (no tangent pass, no factorisation) as long as each
 /// full step contracts the residual, |r_k+1| <= reuse_contraction |r_k|; a step that does not is redone
 /// with a fresh tangent and the usual line search. With bfgs, those iterations are BFGS quasi-Newton steps
-/// on the factorised tangent instead of chord steps (superlinear instead of linear convergence). With keep_factorization, a solve starts with the
-/// factorisation of the previous solve (of the same size) under the same rule: a moving load changes the
-/// tangent little from one step to the next. The convergence test is unchanged, so the solution is the same
-/// to the tolerance; the rate is linear instead of quadratic while a factorisation is reused.
+/// on the factorised tangent instead of chord steps (superlinear instead of linear convergence). With
+/// keep_factorization, a solve starts with the factorisation of the previous solve (of the same size) under
+/// the same rule: a moving load changes the tangent little from one step to the next. The convergence test is
+/// unchanged, so the solution is the same to the tolerance; the rate is linear instead of quadratic while a
+/// factorisation is reused.
 struct NewtonOptions {
   int max_iterations = 25;           ///< Newton iterations (linear solves) before giving up
   Real rel_tolerance = 1e-8;         ///< on the residual norm, relative to the first
@@ -34,11 +35,11 @@ struct NewtonOptions {
   /// Energy line search: when the full step's directional derivative g(1) = dx . r(x + dx) exceeds this
   /// times |g(0)| (a strong overshoot), one secant step on g is tried (0: off; FEBio's LSTOL is 0.9).
   Real line_search_tolerance = 0;
-  int max_line_search_steps = 8;     ///< halvings before the line search gives up
-  Real divergence_factor = 1e6;      ///< stop when |r| exceeds this times |r_0|
-  int max_tangent_reuse = 0;         ///< iterations that may reuse one factorisation (0: exact Newton)
-  Real reuse_contraction = 0.5;      ///< reuse only while |r| shrinks at least by this factor, in (0, 1)
-  bool keep_factorization = false;   ///< start a solve with the previous solve's factorisation (needs reuse)
+  int max_line_search_steps = 8;    ///< halvings before the line search gives up
+  Real divergence_factor = 1e6;     ///< stop when |r| exceeds this times |r_0|
+  int max_tangent_reuse = 0;        ///< iterations that may reuse one factorisation (0: exact Newton)
+  Real reuse_contraction = 0.5;     ///< reuse only while |r| shrinks at least by this factor, in (0, 1)
+  bool keep_factorization = false;  ///< start a solve with the previous solve's factorisation (needs reuse)
   /// BFGS: iterations on a reused factorisation take quasi-Newton steps (the factorised tangent's inverse
   /// updated by the curvature pairs of the steps since it was built) with a short line search, instead of
   /// chord steps; the factorisation is kept while each step reduces |r| by bfgs_contraction.
@@ -110,11 +111,11 @@ class NewtonSolver {
   void solve_linear(const VectorX& b, VectorX& x, NewtonSummary& s);
 
   NewtonOptions options_;
-  LinearSolver& linear_;                // borrowed, outlives the solver
-  SparseMatrix tangent_;                // owned; pattern persists between solves
-  std::vector<LowRankTerm> low_rank_;   // low-rank terms of the tangent
-  Eigen::MatrixXd lr_v_, lr_z_;         // V and Z = A^-1 V of the factorised low-rank terms
-  Eigen::LDLT<Eigen::MatrixXd> lr_cap_; // factorised capacitance C^-1 + V^T Z
+  LinearSolver& linear_;                 // borrowed, outlives the solver
+  SparseMatrix tangent_;                 // owned; pattern persists between solves
+  std::vector<LowRankTerm> low_rank_;    // low-rank terms of the tangent
+  Eigen::MatrixXd lr_v_, lr_z_;          // V and Z = A^-1 V of the factorised low-rank terms
+  Eigen::LDLT<Eigen::MatrixXd> lr_cap_;  // factorised capacitance C^-1 + V^T Z
   bool factor_valid_ = false;
 };
 

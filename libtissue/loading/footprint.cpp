@@ -13,11 +13,14 @@ Real Footprint::profile(Real x, Real y) const {
   return std::pow(1.0 - rho_n, m);
 }
 
-Real Footprint::area() const { return M_PI * a * b; }
+Real Footprint::area() const {
+  return M_PI * a * b;
+}
 
 void Footprint::validate() const {
   auto pos = [](Real v, const char* f) {
-    if (!(v > 0) || !std::isfinite(v)) throw InputError(std::string("tool.") + f, "must be positive, got " + std::to_string(v));
+    if (!(v > 0) || !std::isfinite(v))
+      throw InputError(std::string("tool.") + f, "must be positive, got " + std::to_string(v));
   };
   pos(a, "a");
   pos(b, "b");
@@ -25,16 +28,36 @@ void Footprint::validate() const {
   pos(m, "m");
 }
 
-Footprint Footprint::thumb() { return {"thumb", 0.011, 0.009, 2.0, 1.0}; }
-Footprint Footprint::palm() { return {"palm", 0.05, 0.04, 6.0, 1.0}; }
-Footprint Footprint::forearm() { return {"forearm", 0.07, 0.02, 2.0, 0.75}; }
-Footprint Footprint::fist() { return {"fist", 0.04, 0.02, 4.0, 1.0}; }
-Footprint Footprint::gun_ball() { return {"gun_ball", 0.0125, 0.0125, 2.0, 0.5}; }
-Footprint Footprint::gun_flat() { return {"gun_flat", 0.0225, 0.0225, 8.0, 1.0}; }
-Footprint Footprint::gun_bullet() { return {"gun_bullet", 0.006, 0.006, 2.0, 0.5}; }
-Footprint Footprint::stone() { return {"stone", 0.045, 0.03, 4.0, 1.0}; }
-Footprint Footprint::hand_edge() { return {"hand_edge", 0.04, 0.0125, 2.0, 1.0}; }
-Footprint Footprint::heat_pack() { return {"heat_pack", 0.12, 0.08, 8.0, 1.0}; }
+Footprint Footprint::thumb() {
+  return {"thumb", 0.011, 0.009, 2.0, 1.0};
+}
+Footprint Footprint::palm() {
+  return {"palm", 0.05, 0.04, 6.0, 1.0};
+}
+Footprint Footprint::forearm() {
+  return {"forearm", 0.07, 0.02, 2.0, 0.75};
+}
+Footprint Footprint::fist() {
+  return {"fist", 0.04, 0.02, 4.0, 1.0};
+}
+Footprint Footprint::gun_ball() {
+  return {"gun_ball", 0.0125, 0.0125, 2.0, 0.5};
+}
+Footprint Footprint::gun_flat() {
+  return {"gun_flat", 0.0225, 0.0225, 8.0, 1.0};
+}
+Footprint Footprint::gun_bullet() {
+  return {"gun_bullet", 0.006, 0.006, 2.0, 0.5};
+}
+Footprint Footprint::stone() {
+  return {"stone", 0.045, 0.03, 4.0, 1.0};
+}
+Footprint Footprint::hand_edge() {
+  return {"hand_edge", 0.04, 0.0125, 2.0, 1.0};
+}
+Footprint Footprint::heat_pack() {
+  return {"heat_pack", 0.12, 0.08, 8.0, 1.0};
+}
 
 FootprintLoad::FootprintLoad(const Mesh& mesh, const FacetSet& skin) : quad_(mesh, skin) {}
 

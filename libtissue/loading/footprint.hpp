@@ -15,10 +15,10 @@ namespace tissue {
 /// n = 2, m = 1/2 is Hertz-like (rigid sphere), large n with m >= 1 is a flat tool with soft rim.
 struct Footprint {
   std::string_view name = "custom";  ///< tool name for reports
-  Real a = 0.02;   ///< semi-axis along the tool's u direction [m]
-  Real b = 0.02;   ///< semi-axis across [m]
-  Real n = 2.0;    ///< profile exponent (flatness) [-]
-  Real m = 1.0;    ///< profile power (edge softness) [-]
+  Real a = 0.02;                     ///< semi-axis along the tool's u direction [m]
+  Real b = 0.02;                     ///< semi-axis across [m]
+  Real n = 2.0;                      ///< profile exponent (flatness) [-]
+  Real m = 1.0;                      ///< profile power (edge softness) [-]
 
   /// Relative pressure in [0, 1] at local in-plane coordinates (x along u, y across) [m].
   Real profile(Real x, Real y) const;
@@ -52,16 +52,16 @@ struct Footprint {
 /// Where a tool sits: contact centre on the skin (reference coordinates), its in-plane u axis, and
 /// the direction it pushes (unit vector into the tissue).
 struct ToolPose {
-  Vec3 centre = Vec3::Zero();          ///< contact centre [m]
-  Vec3 u_axis = Vec3::UnitY();         ///< direction of the footprint's a semi-axis (in the skin plane)
-  Vec3 push = Vec3(0, 0, -1);          ///< unit direction of the applied force (into the tissue)
+  Vec3 centre = Vec3::Zero();   ///< contact centre [m]
+  Vec3 u_axis = Vec3::UnitY();  ///< direction of the footprint's a semi-axis (in the skin plane)
+  Vec3 push = Vec3(0, 0, -1);   ///< unit direction of the applied force (into the tissue)
 };
 
 /// Turns a footprint, pose and total force into pressure at the skin quadrature points and nodal
 /// forces. Pressure acts on the reference skin (dead load) along pose.push and is scaled so that its
 /// integral over the quadrature equals the requested force exactly.
 class FootprintLoad {
-public:
+ public:
   /// Borrows the mesh; builds the quadrature of the skin facet set.
   FootprintLoad(const Mesh& mesh, const FacetSet& skin);
 
@@ -73,7 +73,7 @@ public:
   /// Adds the nodal forces of a pressure field acting along `push` to f (3 x #nodes) [N].
   void add_forces(const std::vector<Real>& pressure, const Vec3& push, VectorX& f) const;
 
-private:
+ private:
   FacetQuadrature quad_;
 };
 

@@ -79,5 +79,4 @@ void ThermalShift::check_range(Real T, std::string_view tissue) const {
                          celsius(T_min) + ", " + celsius(T_max) + "] of " + std::string(tissue) + "'s data");
 }
 
-
 }  // namespace tissue

@@ -16,7 +16,8 @@ Real small_strain_shear_modulus(const IsochoricLaw& law) {
 }
 
 TissueResponse tissue_response(const TissueMaterial& material, const Mat3& C, const Vec3& f0, Real T,
-                               Real tone, Real dt, const PronyState& previous, PronyState& current, bool want_D) {
+                               Real tone, Real dt, const PronyState& previous, PronyState& current,
+                               bool want_D) {
   const IsoResponse el =
       std::visit([&](const auto& iso) { return iso.isochoric(C, f0, want_D); }, material.elastic.iso);
   const Voigt6 C_prev = previous.C;  // `current` may alias `previous`

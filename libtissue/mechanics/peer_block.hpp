@@ -18,16 +18,16 @@ namespace tissue {
 
 /// The peer problem: geometry, law, boundary conditions and time stepping (SI units).
 struct PeerBlock {
-  int nx = 28, ny = 28, nz = 14;  ///< hex divisions (ny and nz even: the bulge node is a mesh node)
+  int nx = 28, ny = 28, nz = 14;       ///< hex divisions (ny and nz even: the bulge node is a mesh node)
   Vec3 size = Vec3(0.04, 0.04, 0.02);  ///< the block is [0, size] [m]
   Real E = 10e3;                       ///< Young's modulus of the neo-Hookean law [Pa]
   Real nu = 0.45;                      ///< Poisson ratio of the neo-Hookean law [-]
   Real density = 1000.0;               ///< mass density [kg/m^3] (unused by the quasi-static solution)
   Real g0 = 1.0;                       ///< Prony weight of the elastic stress [-]
   std::vector<PronyTerm> prony = {PronyTerm{0.5, 0.1}, PronyTerm{0.3, 1.0}};  ///< (g_i [-], tau_i [s])
-  Real depth = 5e-3;                   ///< the top face moves by uz = -depth t / duration [m]
-  Real duration = 1.0;                 ///< end of the ramp and of the run [s]
-  int steps = 20;                      ///< fixed quasi-static steps over [0, duration]
+  Real depth = 5e-3;    ///< the top face moves by uz = -depth t / duration [m]
+  Real duration = 1.0;  ///< end of the ramp and of the run [s]
+  int steps = 20;       ///< fixed quasi-static steps over [0, duration]
 
   /// Name of the bottom node and facet set (fixed in x, y, z).
   static constexpr const char* kFixedSet = "zmin";

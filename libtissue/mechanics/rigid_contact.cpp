@@ -76,10 +76,12 @@ RigidToolContact::RigidToolContact(const Mesh& mesh, const DofMap& dofs, const A
   std::vector<std::vector<Index>> cells_of(static_cast<size_t>(mesh_.n_nodes()));
   std::vector<char> on_skin(static_cast<size_t>(mesh_.n_nodes()), 0);
   for (Index f = 0; f < nf; ++f)
-    for (int a = 0; a < npf; ++a) on_skin[static_cast<size_t>(skin_.facet_nodes(f)[static_cast<size_t>(a)])] = 1;
+    for (int a = 0; a < npf; ++a)
+      on_skin[static_cast<size_t>(skin_.facet_nodes(f)[static_cast<size_t>(a)])] = 1;
   for (Index e = 0; e < mesh_.n_cells(); ++e)
     for (int a = 0; a < mesh_.cell_size(); ++a)
-      if (on_skin[static_cast<size_t>(mesh_.cells(e, a))]) cells_of[static_cast<size_t>(mesh_.cells(e, a))].push_back(e);
+      if (on_skin[static_cast<size_t>(mesh_.cells(e, a))])
+        cells_of[static_cast<size_t>(mesh_.cells(e, a))].push_back(e);
   cell_.assign(static_cast<size_t>(nf), -1);
   local_.assign(static_cast<size_t>(nf), {-1, -1, -1, -1});
   for (Index f = 0; f < nf; ++f) {
@@ -138,7 +140,8 @@ void RigidToolContact::load(const StateArchive& a, std::string_view prefix) {
   if (lambda.size() != lambda_committed_.size() || n.size() != 3 * lambda.size() || head.size() != 4)
     throw InputError(p, "the checkpoint's tool contact does not fit this model's skin");
   lambda_committed_ = lambda;
-  for (size_t i = 0; i < normal_committed_.size(); ++i) normal_committed_[i] = Vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
+  for (size_t i = 0; i < normal_committed_.size(); ++i)
+    normal_committed_[i] = Vec3(n[3 * i], n[3 * i + 1], n[3 * i + 2]);
   state_.head_depth = head[0];
   state_.force = head[1];
   state_.stalled = head[2] != 0;
@@ -202,8 +205,8 @@ void RigidToolContact::head_balance(Real s, Real& h, Real& dh) const {
     const Real w = skin_.area(candidates_[k]);
     const Penalty P = penalty(-G.g, eps, options_.smoothing);
     const Real na = G.n.dot(a);
-    h += w * P.force * na;                                              // d(phi)/ds
-    dh += w * P.stiffness * na * na - w * P.force * a.dot(G.H * a);     // d2(phi)/ds2
+    h += w * P.force * na;                                           // d(phi)/ds
+    dh += w * P.stiffness * na * na - w * P.force * a.dot(G.H * a);  // d2(phi)/ds2
   }
   const RigidDrive& dr = tool_.drive;
   if (dr.mode == RigidDriveMode::force) {
@@ -239,12 +242,13 @@ Real RigidToolContact::solve_head(Real s) {
   if (!(h_lo <= 0 && h_hi >= 0))
     throw NumericalError("rigid tool: no axial equilibrium of the head found (drive force " +
                          std::to_string(tool_.drive.mode == RigidDriveMode::force ? tool_.drive.force
-                                                                                 : tool_.drive.force_limit) +
+                                                                                  : tool_.drive.force_limit) +
                          " N)");
   if (h_lo == 0) return lo;
   if (h_hi == 0) return hi;
   s = std::clamp(s, lo, hi);
-  const Real force_tol = 1e-12 * std::max(1.0, std::abs(tool_.drive.force_limit) < 1e300 ? tool_.drive.force_limit : 1.0);
+  const Real force_tol =
+      1e-12 * std::max(1.0, std::abs(tool_.drive.force_limit) < 1e300 ? tool_.drive.force_limit : 1.0);
   for (int k = 0; k < 100; ++k) {
     head_balance(s, h, dh);
     if (std::abs(h) <= force_tol || hi - lo <= 1e-13 * scale) break;
@@ -265,7 +269,8 @@ std::vector<Real> RigidToolContact::gaps(const VectorX& u, Real s) const {
   return out;
 }
 
-Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K, std::vector<LowRankTerm>* low_rank) {
+Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K,
+                           std::vector<LowRankTerm>* low_rank) {
   const Vec3& a = tool_.axis;
   const Real eps = options_.penalty;
   const Real reach = tool_.head.flat_radius + tool_.head.edge_radius;
@@ -323,10 +328,10 @@ Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K, std::v
     normal_[i] = G.n;
     const Index facet = skin_.facet_of(p);
     const auto& fn = skin_.facet_nodes(facet);
-    const Vec3 dphi_dx = -lambda * G.n;                                   // the skin's contact force is -dphi/dx
+    const Vec3 dphi_dx = -lambda * G.n;                  // the skin's contact force is -dphi/dx
     Mat3 B = w * P.stiffness * (G.n * G.n.transpose());  // d2phi/dx2 (normal part)
     if (options_.curvature_tangent) B -= lambda * G.H;   // curvature part
-    const Vec3 b_s = -w * P.stiffness * na * G.n + lambda * (G.H * a);        // d2phi/dxds
+    const Vec3 b_s = -w * P.stiffness * na * G.n + lambda * (G.H * a);  // d2phi/dxds
     for (int ai = 0; ai < npf; ++ai) {
       const Real Na = skin_.shape(p, ai);
       const Index node = fn[static_cast<size_t>(ai)];
@@ -342,13 +347,15 @@ Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K, std::v
           const Real NN = skin_.shape(p, ai) * skin_.shape(p, bi);
           for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c)
-              if (const int sl = slot[(3 * loc[static_cast<size_t>(ai)] + r) * nd + 3 * loc[static_cast<size_t>(bi)] + c];
+              if (const int sl = slot[(3 * loc[static_cast<size_t>(ai)] + r) * nd +
+                                      3 * loc[static_cast<size_t>(bi)] + c];
                   sl >= 0)
                 values[sl] += NN * B(r, c);
         }
     }
   }
-  // Friction: a dead load from the committed normal forces, along the sliding in each committed contact plane.
+  // Friction: a dead load from the committed normal forces, along the sliding in each committed contact
+  // plane.
   if (tool_.mu > 0) {
     const Real reg = options_.regularisation_speed;
     for (Index p = 0; p < skin_.size(); ++p) {
@@ -361,7 +368,8 @@ Real RigidToolContact::add(const VectorX& u, VectorX* f, SparseMatrix* K, std::v
       energy -= fr.dot(point_position(p, u) - skin_.position(p));  // potential of a dead load
       if (f) {
         const auto& fn = skin_.facet_nodes(skin_.facet_of(p));
-        for (int ai = 0; ai < npf; ++ai) f->segment<3>(3 * fn[static_cast<size_t>(ai)]) -= skin_.shape(p, ai) * fr;
+        for (int ai = 0; ai < npf; ++ai)
+          f->segment<3>(3 * fn[static_cast<size_t>(ai)]) -= skin_.shape(p, ai) * fr;
       }
     }
   }

@@ -44,8 +44,8 @@ namespace tissue {
 
 /// Shape of a rigid head: the points within edge_radius of a flat disc of radius flat_radius.
 struct RigidHead {
-  Real flat_radius = 0.0;       ///< radius of the flat face [m] (0: a ball)
-  Real edge_radius = 0.0125;    ///< rounding radius [m] (the ball's radius for a ball head)
+  Real flat_radius = 0.0;     ///< radius of the flat face [m] (0: a ball)
+  Real edge_radius = 0.0125;  ///< rounding radius [m] (the ball's radius for a ball head)
   /// Throws InputError("<prefix>.flat_radius" / ".edge_radius") for negative or non-finite values, or a
   /// non-positive edge radius.
   void validate(std::string_view prefix = "head") const;
@@ -63,7 +63,7 @@ struct RigidDrive {
   Real depth = 0;                               ///< commanded depth of the head's front [m] (depth mode)
   Real stiffness = 1e5;                         ///< drive stiffness [N/m] (depth mode)
   Real force_limit = std::numeric_limits<Real>::infinity();  ///< stall force [N] (depth mode)
-  Real force = 0;                                           ///< axial force [N] (force mode)
+  Real force = 0;                                            ///< axial force [N] (force mode)
   /// Throws InputError("<prefix>.<field>") for non-finite depth, non-positive stiffness or force limit,
   /// negative force.
   void validate(std::string_view prefix = "drive") const;
@@ -71,12 +71,12 @@ struct RigidDrive {
 
 /// A rigid tool at one instant: head, drive, pose and sliding.
 struct RigidTool {
-  RigidHead head;                  ///< shape
-  RigidDrive drive;                ///< axial drive
-  Vec3 origin = Vec3::Zero();      ///< reference skin point on the head's axis [m]
-  Vec3 axis = Vec3(0, 0, -1);      ///< unit push direction (into the tissue)
-  Vec3 velocity = Vec3::Zero();    ///< tool velocity relative to the skin [m/s] (sets the friction direction)
-  Real mu = 0;                     ///< kinetic friction coefficient head/skin [-]
+  RigidHead head;                ///< shape
+  RigidDrive drive;              ///< axial drive
+  Vec3 origin = Vec3::Zero();    ///< reference skin point on the head's axis [m]
+  Vec3 axis = Vec3(0, 0, -1);    ///< unit push direction (into the tissue)
+  Vec3 velocity = Vec3::Zero();  ///< tool velocity relative to the skin [m/s] (sets the friction direction)
+  Real mu = 0;                   ///< kinetic friction coefficient head/skin [-]
   /// Validates head, drive, a unit axis and a non-negative finite mu (InputError "<prefix>.<field>").
   void validate(std::string_view prefix = "tool") const;
 };
@@ -97,15 +97,16 @@ struct RigidContactOptions {
   /// deep into the undeformed skin, and at converged penetrations (pressure / penalty) it is a few percent of
   /// the normal stiffness at most, so leaving it out only slows Newton slightly.
   bool curvature_tangent = false;
-  /// Throws InputError("<prefix>.penalty" / ".regularisation_speed" / ".smoothing") unless positive and finite.
+  /// Throws InputError("<prefix>.penalty" / ".regularisation_speed" / ".smoothing") unless positive and
+  /// finite.
   void validate(std::string_view prefix = "contact") const;
 };
 
 /// What the head did at the last evaluation.
 struct RigidContactState {
-  Real head_depth = 0;     ///< s: depth of the head's front below the reference skin point [m]
-  Real force = 0;          ///< axial contact resultant on the head = drive force [N]
-  bool stalled = false;    ///< the drive sits at its force limit
+  Real head_depth = 0;        ///< s: depth of the head's front below the reference skin point [m]
+  Real force = 0;             ///< axial contact resultant on the head = drive force [N]
+  bool stalled = false;       ///< the drive sits at its force limit
   int points_in_contact = 0;  ///< skin quadrature points with negative gap
 };
 
@@ -166,10 +167,10 @@ class RigidToolContact final : public SolidForm {
   std::vector<Index> cell_;                // per facet: a cell containing it
   std::vector<Real> pressure_;
   std::vector<Vec3> friction_;
-  std::vector<Real> lambda_, lambda_committed_;        // normal force per point [N]
-  std::vector<Vec3> normal_, normal_committed_;        // contact normal per point
-  std::vector<Index> candidates_;  // skin points near the head in the current evaluation
-  std::vector<Vec3> x_;            // their current positions
+  std::vector<Real> lambda_, lambda_committed_;  // normal force per point [N]
+  std::vector<Vec3> normal_, normal_committed_;  // contact normal per point
+  std::vector<Index> candidates_;                // skin points near the head in the current evaluation
+  std::vector<Vec3> x_;                          // their current positions
 };
 
 }  // namespace tissue

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "libtissue/core/types.hpp"
 #include "libtissue/core/sparse_matrix.hpp"
+#include "libtissue/core/types.hpp"
 #include "libtissue/linalg/newton_problem.hpp"
 
 namespace tissue {

@@ -21,12 +21,12 @@ struct ElementWork {
   Eigen::Matrix<Real, ND, ND> Hv;  // d2 v / d u2
   Real energy = 0;
   Real dissipation = 0;
-  Real stored = 0;    // stored energy of the cell at the end of the step [J]
-  Real work = 0;      // stress work of the step along its path [J] (laws with history)
+  Real stored = 0;         // stored energy of the cell at the end of the step [J]
+  Real work = 0;           // stress work of the step along its path [J] (laws with history)
   Real strain_change = 0;  // integral of |dev(E1 - E0)| over the cell [m^3] (laws with history)
-  Real trace_dV = 0;  // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
-  Real volume = 0;    // reference volume of the cell [m^3]
-  Real pressure = 0;  // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
+  Real trace_dV = 0;       // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
+  Real volume = 0;         // reference volume of the cell [m^3]
+  Real pressure = 0;       // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
   bool ok = true;
 };
 
@@ -39,13 +39,18 @@ struct PointResponse {
   Real stored;       ///< stored (free) energy density at the end of the step [J/m^3]
   Real work = 0;     ///< stress work of the step along its path [J/m^3] (laws with history)
   Real J_prev = 1;   ///< volume ratio at the start of the step (laws with history; mean dilatation) [-]
-  Real strain_change = 0;  ///< |dev(E1 - E0)|, the step's deviatoric Green-Lagrange strain change (history) [-]
+  Real strain_change =
+      0;  ///< |dev(E1 - E0)|, the step's deviatoric Green-Lagrange strain change (history) [-]
 };
 
-PointResponse point(const IsoResponse& r) { return {r.energy, r.S, r.D, 0.0, r.energy}; }
+PointResponse point(const IsoResponse& r) {
+  return {r.energy, r.S, r.D, 0.0, r.energy};
+}
 
 /// Volume ratio J = sqrt(det C) of a right Cauchy-Green tensor in Voigt order (not doubled).
-Real volume_ratio(const Voigt6& c) { return std::sqrt(from_voigt(c).determinant()); }
+Real volume_ratio(const Voigt6& c) {
+  return std::sqrt(from_voigt(c).determinant());
+}
 
 /// Frobenius norm of the deviatoric part of the Green-Lagrange strain change (C - C_prev) / 2 [-].
 Real deviatoric_strain_change(const Mat3& C, const Voigt6& c_prev) {
@@ -84,7 +89,8 @@ void add_stress_terms(const Mat3& F, const Real* g, const Mat3& S, const Mat6& D
     }
   }
   const Voigt6 s = to_voigt(S) * dV;
-  for (int a = 0; a < NEN; ++a) w.f.template segment<3>(3 * a).noalias() += B[static_cast<size_t>(a)].transpose() * s;
+  for (int a = 0; a < NEN; ++a)
+    w.f.template segment<3>(3 * a).noalias() += B[static_cast<size_t>(a)].transpose() * s;
   if (!want_K) return;
   const Mat6 Dv = D * dV;
   std::array<Block, NEN> DB;
@@ -124,7 +130,8 @@ Real add_volume_terms(const Mat3& F, Real J, const Real* g, Real dV, bool want_K
 template <int NEN>
 void mirror_blocks(Eigen::Matrix<Real, 3 * NEN, 3 * NEN>& M) {
   for (int a = 0; a < NEN; ++a)
-    for (int b = a + 1; b < NEN; ++b) M.template block<3, 3>(3 * b, 3 * a) = M.template block<3, 3>(3 * a, 3 * b).transpose();
+    for (int b = a + 1; b < NEN; ++b)
+      M.template block<3, 3>(3 * b, 3 * a) = M.template block<3, 3>(3 * a, 3 * b).transpose();
 }
 
 /// Evaluates one cell with the point law `law(C, e, q)` (returns PointResponse) and, if `vol` is
@@ -134,7 +141,8 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
              const VolumetricLogJ* vol, bool want_K, ElementWork<NEN>& w) {
   constexpr int NQ = NEN == 8 ? 8 : 4;
   Eigen::Matrix<Real, NEN, 3> ue;
-  for (int a = 0; a < NEN; ++a) ue.row(a) = u.segment<3>(3 * static_cast<Index>(mesh.cells(e, a))).transpose();
+  for (int a = 0; a < NEN; ++a)
+    ue.row(a) = u.segment<3>(3 * static_cast<Index>(mesh.cells(e, a))).transpose();
   w.f.setZero();
   if (want_K) w.K.setZero();
   if (vol) {
@@ -246,8 +254,8 @@ struct AssemblyTargets {
 /// Evaluates cell e with a region's point law and scatters its force and tangent (lock-free: cells of one
 /// colour share no node).
 template <int NEN, class PointFn>
-void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap& map, const VectorX& u, Index e,
-                   const PointFn& law, const VolumetricLogJ* vol, AssemblyTargets& t) {
+void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap& map, const VectorX& u,
+                   Index e, const PointFn& law, const VolumetricLogJ* vol, AssemblyTargets& t) {
   constexpr int ND = 3 * NEN;
   const bool want_K = t.K != nullptr;
   ElementWork<NEN> w;
@@ -313,16 +321,16 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           if (mean_dil) {
             std::visit(
                 [&](const auto& iso) {
-                  fn([&iso, &ctx](const Mat3& C, Index e, int, bool want_D) {
-                       return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose(), want_D));
-                     },
-                     &L.vol);
+                  fn(
+                      [&iso, &ctx](const Mat3& C, Index e, int, bool want_D) {
+                        return point(iso.isochoric(C, ctx.mesh.fibres.row(e).transpose(), want_D));
+                      },
+                      &L.vol);
                 },
                 L.iso);
           } else {
-            fn([&L, &ctx](const Mat3& C, Index e, int, bool) {
-                 return point(total_response(L, C, ctx.mesh.fibres.row(e).transpose()));
-               },
+            fn([&L, &ctx](const Mat3& C, Index e, int,
+                          bool) { return point(total_response(L, C, ctx.mesh.fibres.row(e).transpose())); },
                nullptr);
           }
         } else if constexpr (std::is_same_v<T, TissueMaterial>) {
@@ -331,11 +339,11 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
             const PronyState& prev = ctx.previous(e, q);
             const Real J_prev = volume_ratio(prev.C);
             const Real dev = deviatoric_strain_change(C, prev.C);
-            const TissueResponse r =
-                tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(), ctx.temperature(e, q, L.thermal.T_ref),
-                                ctx.tone(e, q), ctx.dt(), prev, end_state(e, q, scratch), want_D);
-            PointResponse out{r.energy,  r.S,   r.D, r.dissipation, r.stored_energy + r.active_energy,
-                              r.work,    J_prev, dev};
+            const TissueResponse r = tissue_response(L, C, ctx.mesh.fibres.row(e).transpose(),
+                                                     ctx.temperature(e, q, L.thermal.T_ref), ctx.tone(e, q),
+                                                     ctx.dt(), prev, end_state(e, q, scratch), want_D);
+            PointResponse out{r.energy, r.S,    r.D, r.dissipation, r.stored_energy + r.active_energy,
+                              r.work,   J_prev, dev};
             if (!mean_dil) {
               const VolResponse v = volumetric_response(L.elastic.vol, C);
               out.energy += v.energy;
@@ -349,14 +357,17 @@ void with_point_law(const SolidLaw& law, bool mean_dil, const PointContext& ctx,
           fn(pt, mean_dil ? &L.elastic.vol : nullptr);
         } else {  // PeerViscoelastic
           const Real mu = L.elastic.mu, bulk = L.elastic.lambda + 2.0 / 3.0 * L.elastic.mu;
-          fn([&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q, bool want_D) {
-               PronyState scratch;
-               const Real dev = deviatoric_strain_change(C, ctx.previous(e, q).C);
-               const ViscoResponse r = peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C),
-                                                         ctx.dt(), 1.0, mu, bulk, end_state(e, q, scratch), want_D);
-               return PointResponse{r.incremental_energy, r.S, r.D, r.dissipation, r.stored_energy, r.work, 1.0, dev};
-             },
-             nullptr);
+          fn(
+              [&L, &ctx, mu, bulk, end_state](const Mat3& C, Index e, int q, bool want_D) {
+                PronyState scratch;
+                const Real dev = deviatoric_strain_change(C, ctx.previous(e, q).C);
+                const ViscoResponse r =
+                    peer_prony_update(L.prony, ctx.previous(e, q), C, L.elastic.response(C), ctx.dt(), 1.0,
+                                      mu, bulk, end_state(e, q, scratch), want_D);
+                return PointResponse{r.incremental_energy, r.S,    r.D, r.dissipation,
+                                     r.stored_energy,      r.work, 1.0, dev};
+              },
+              nullptr);
         }
       },
       law);
@@ -428,10 +439,11 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   AssemblyTargets targets{f_int, K, energy, dissipation, stored, work, strain_change, pressure, ok};
   auto pass = [&]<int NEN>() {
     parallel_for_colored_groups(colors_, options_.threads, [&](int region, auto&& run) {
-      with_point_law(materials_[static_cast<size_t>(region)].law, mean_dil, ctx, end,
-                     [&](const auto& pt, const VolumetricLogJ* vol) {
-                       run([&](Index e, int) { assemble_cell<NEN>(mesh_, geo_, map_, u, e, pt, vol, targets); });
-                     });
+      with_point_law(
+          materials_[static_cast<size_t>(region)].law, mean_dil, ctx, end,
+          [&](const auto& pt, const VolumetricLogJ* vol) {
+            run([&](Index e, int) { assemble_cell<NEN>(mesh_, geo_, map_, u, e, pt, vol, targets); });
+          });
     });
   };
   if (hex)
@@ -506,7 +518,8 @@ VectorX SolidProblem::body_force(const Vec3& g) const {
     const Real rho = materials_[static_cast<size_t>(mesh_.region[static_cast<size_t>(e)])].density;
     for (int q = 0; q < nq; ++q)
       for (int a = 0; a < nen; ++a)
-        out.segment<3>(3 * static_cast<Index>(mesh_.cells(e, a))) += rho * geo_.shape(q, a) * geo_.dV(e, q) * g;
+        out.segment<3>(3 * static_cast<Index>(mesh_.cells(e, a))) +=
+            rho * geo_.shape(q, a) * geo_.dV(e, q) * g;
   }
   return out;
 }
@@ -541,7 +554,8 @@ CellStress SolidProblem::cell_stress(const VectorX& u, const SolidInputs* inputs
           Mat3 F = Mat3::Identity();
           for (int a = 0; a < nen; ++a)
             for (int i = 0; i < 3; ++i)
-              for (int j = 0; j < 3; ++j) F(i, j) += u[3 * static_cast<Index>(mesh_.cells(e, a)) + i] * g[a * 3 + j];
+              for (int j = 0; j < 3; ++j)
+                F(i, j) += u[3 * static_cast<Index>(mesh_.cells(e, a)) + i] * g[a * 3 + j];
           const Real J = F.determinant();
           const Mat3 C = F.transpose() * F;
           const Mat3 S = pt(C, e, q, false).S;

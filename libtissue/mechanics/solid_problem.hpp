@@ -86,8 +86,9 @@ struct SolidStepState {
   Real stored_energy = 0;  ///< stored (free) energy of the solid at the end of the step [J]: elastic, viscous
                            ///< branches, volumetric and active fibre energy
   /// Stress work of the step over the cells whose laws carry history [J], each quadrature point along the
-  /// step's path (C linear in time; the Prony stress's exact mean over the step). At equilibrium it is the work
-  /// of the loads on those cells, including the viscous overstress inside the step that the end states miss.
+  /// step's path (C linear in time; the Prony stress's exact mean over the step). At equilibrium it is the
+  /// work of the loads on those cells, including the viscous overstress inside the step that the end states
+  /// miss.
   Real work = 0;
   /// Stored energy of the cells whose laws carry no history [J] (their work over a step is its change).
   Real elastic_energy = 0;
@@ -95,8 +96,8 @@ struct SolidStepState {
 
 /// Mechanical properties of one mesh region.
 struct RegionMechanics {
-  SolidLaw law;            ///< constitutive law
-  Real density = 1050.0;   ///< mass density [kg/m^3]
+  SolidLaw law;           ///< constitutive law
+  Real density = 1050.0;  ///< mass density [kg/m^3]
 };
 
 /// How the volumetric part of decoupled laws is integrated on hex8 cells.
@@ -123,19 +124,21 @@ struct SolidEvaluation {
 /// Per-cell stress and strain measures (cell means over quadrature points).
 struct CellStress {
   Eigen::Matrix<Real, Eigen::Dynamic, 6, Eigen::RowMajor> cauchy;  ///< #cells x 6 Cauchy stress (Voigt) [Pa]
-  Eigen::Matrix<Real, Eigen::Dynamic, 6, Eigen::RowMajor> strain;  ///< #cells x 6 Green-Lagrange strain (Voigt) [-]
-  VectorX pressure;    ///< #cells hydrostatic pressure -tr(sigma)/3 [Pa] (positive in compression)
-  VectorX von_mises;   ///< #cells von Mises stress [Pa]
+  Eigen::Matrix<Real, Eigen::Dynamic, 6, Eigen::RowMajor>
+      strain;                ///< #cells x 6 Green-Lagrange strain (Voigt) [-]
+  VectorX pressure;          ///< #cells hydrostatic pressure -tr(sigma)/3 [Pa] (positive in compression)
+  VectorX von_mises;         ///< #cells von Mises stress [Pa]
   VectorX max_shear_strain;  ///< #cells max principal shear of E (E1 - E3)/2 [-]
-  VectorX J;           ///< #cells volume ratio [-]
+  VectorX J;                 ///< #cells volume ratio [-]
 };
 
 /// The finite-strain solid: owns geometry, dof map, assembly map and per-region laws; holds no state.
 class SolidProblem {
-public:
+ public:
   /// Sets up the problem. `materials` has one entry per mesh region; `dofs` must be finalized.
   /// Throws InputError if the number of materials does not match the regions or a law is invalid.
-  SolidProblem(const Mesh& mesh, std::vector<RegionMechanics> materials, DofMap dofs, SolidOptions options = {});
+  SolidProblem(const Mesh& mesh, std::vector<RegionMechanics> materials, DofMap dofs,
+               SolidOptions options = {});
 
   /// The mesh (borrowed).
   const Mesh& mesh() const { return mesh_; }
@@ -156,8 +159,8 @@ public:
   /// (3 x #nodes, all dofs), the tangent K = d f_int / d u over free equations (K must come from
   /// assembly_map().make_matrix()) and the step state at the end of the step (`step`). One element pass.
   /// u holds all nodal displacements (3 x #nodes) [m]. Viscous laws need inputs->history.
-  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K, const SolidInputs* inputs = nullptr,
-                           SolidStepState* step = nullptr) const;
+  SolidEvaluation evaluate(const VectorX& u, VectorX* f_int, SparseMatrix* K,
+                           const SolidInputs* inputs = nullptr, SolidStepState* step = nullptr) const;
   /// Whether any region needs a SolidHistory.
   bool needs_history() const;
   /// A fresh (undeformed) history sized for this problem.
@@ -168,7 +171,7 @@ public:
   /// null: each law's T_ref). Returns the change of each cell's stored energy [J] (the branches' creep:
   /// energy the tools put in where it grows, heat where the branches relax).
   VectorX jump_history(SolidHistory& history, const SolidHistory& cycle_start, Real period, Real cycles,
-                    const VectorX* temperature = nullptr) const;
+                       const VectorX* temperature = nullptr) const;
   /// Consistent mass matrix over free equations [kg].
   SparseMatrix mass_matrix() const;
   /// M * a restricted to all dofs (3 x #nodes), for inertia forces with prescribed accelerations.
@@ -178,7 +181,7 @@ public:
   /// Cell-mean Cauchy stress, strain and derived measures at displacement u.
   CellStress cell_stress(const VectorX& u, const SolidInputs* inputs = nullptr) const;
 
-private:
+ private:
   const Mesh& mesh_;
   std::vector<RegionMechanics> materials_;
   DofMap dofs_;

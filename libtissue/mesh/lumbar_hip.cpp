@@ -48,7 +48,7 @@ enum class Dim { length, angle, area };
 struct Field {
   const char* path;  // "table.key"
   Dim dim;
-  Real LumbarHipDimensions::*member;  // nullptr: trochanter component
+  Real LumbarHipDimensions::* member;  // nullptr: trochanter component
   int trochanter_axis = -1;
 };
 

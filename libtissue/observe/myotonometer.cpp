@@ -399,18 +399,12 @@ Real Myotonometer::static_stiffness(const MyotonLocalModel& lm) const {
   const Real F0 = options_.preload, F1 = options_.preload + options_.impulse;
   constexpr Real span = 1e-9;  // [s]: no time passes, so viscous laws respond instantaneously
   qs.solve(
-      u,
-      [&](Real t) {
-        return MechanicalLoad{(t / span) * F0 * run.f_unit, zero};
-      },
-      0, span, options_.preload_steps, {}, nullptr, &run.inputs, &run.history);
+      u, [&](Real t) { return MechanicalLoad{(t / span) * F0 * run.f_unit, zero}; }, 0, span,
+      options_.preload_steps, {}, nullptr, &run.inputs, &run.history);
   const Real w0 = run.probe_w(lm, u);
   qs.solve(
-      u,
-      [&](Real t) {
-        return MechanicalLoad{(F0 + (t / span) * (F1 - F0)) * run.f_unit, zero};
-      },
-      0, span, 2, {}, nullptr, &run.inputs, &run.history);
+      u, [&](Real t) { return MechanicalLoad{(F0 + (t / span) * (F1 - F0)) * run.f_unit, zero}; }, 0, span, 2,
+      {}, nullptr, &run.inputs, &run.history);
   return options_.impulse / (run.probe_w(lm, u) - w0);
 }
 
@@ -423,11 +417,8 @@ MyotonReading Myotonometer::run(const MyotonLocalModel& lm) const {
   VectorX u = VectorX::Zero(3 * lm.mesh.n_nodes());
   const Real tr = 0.5 * o.preload_time;
   qs.solve(
-      u,
-      [&](Real t) {
-        return MechanicalLoad{std::min(t / tr, 1.0) * o.preload * run.f_unit, zero};
-      },
-      0, o.preload_time, 2 * o.preload_steps, {}, nullptr, &run.inputs, &run.history);
+      u, [&](Real t) { return MechanicalLoad{std::min(t / tr, 1.0) * o.preload * run.f_unit, zero}; }, 0,
+      o.preload_time, 2 * o.preload_steps, {}, nullptr, &run.inputs, &run.history);
   // Impulse and free oscillation.
   DynamicOptions dopt;
   dopt.rho_inf = o.rho_inf;
@@ -466,8 +457,7 @@ MyotonReading Myotonometer::run(const MyotonLocalModel& lm) const {
   t = t_imp;
   const int n_free = static_cast<int>(std::ceil((o.duration - t_imp) / o.dt));
   for (int i = 0; i < n_free; ++i, t += o.dt) {
-    dyn.step(
-        st, [&](Real tt) { return load(std::max(tt, t_imp)); }, t, o.dt, &run.inputs, &run.history);
+    dyn.step(st, [&](Real tt) { return load(std::max(tt, t_imp)); }, t, o.dt, &run.inputs, &run.history);
     record(t + o.dt);
   }
   // Virtual accelerometer: a [1 2 1]/4 anti-alias filter removes the two-step ringing of the stiff

@@ -33,9 +33,11 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
     // windows; a glide window of 0 resolves every round trip.
     const bool glide = st.technique->reciprocating();
     const int K = glide ? run_.glide_resolved_cycles : run_.resolved_cycles;
-    const Real window = glide ? run_.glide_window : (run_.cycle_window > 0 ? run_.cycle_window : run_.dt_thermal);
-    const int M = run_.jumped_cycles > 0 && !glide ? run_.jumped_cycles
-                                                    : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
+    const Real window =
+        glide ? run_.glide_window : (run_.cycle_window > 0 ? run_.cycle_window : run_.dt_thermal);
+    const int M = run_.jumped_cycles > 0 && !glide
+                      ? run_.jumped_cycles
+                      : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
     if (M > 0 && t + (K + M) * *period <= boundary + 1e-9) {
       p.jump = true;
       p.resolved = K;
@@ -52,7 +54,7 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
   // Quiet periods (rests, the follow-up, holds, placed stones: the step limit is at least dt_quiet) take
   // macro steps of dt_quiet; the heat still steps at most dt_thermal inside them.
   const Real step = run_.dt_quiet > run_.dt_thermal && protocol_.max_dt(t) >= run_.dt_quiet ? run_.dt_quiet
-                                                                                             : run_.dt_thermal;
+                                                                                            : run_.dt_thermal;
   Real dt = std::min(step, boundary - t);
   if (boundary - (t + dt) < 0.05 * run_.dt_thermal) dt = boundary - t;  // no sliver before a boundary
   p.t1 = (boundary - (t + dt) < 1e-9) ? boundary : t + dt;
@@ -91,7 +93,8 @@ bool CycleJumper::run(const MacroPlan& plan, CoupledStepper& stepper, CoupledSta
   sources.extrapolate(before, static_cast<Real>(M) / std::max(K - 1, 1), s.stored_energy - stored_before);
   // The slow viscous branches (tau >> P) keep creeping over the jumped cycles (under a gliding tool, only
   // over the cycles it dwells on a point).
-  const VectorX creep = stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);
+  const VectorX creep =
+      stepper.solid().jump_history(s.history, cycle_start, P, plan.creep_cycles, &s.temperature);
   // The creep's stored energy came from the tools where the branches charged, and is heat where they relaxed.
   for (Index e = 0; e < creep.size(); ++e) {
     if (creep[e] > 0)

@@ -13,12 +13,12 @@ namespace tissue {
 
 /// One macro step's plan: plain [t0, t1], or a cycle-jump window.
 struct MacroPlan {
-  Real t0 = 0;       ///< start [s]
-  Real t1 = 0;       ///< end [s]
-  bool jump = false; ///< a cycle-jump window
-  int resolved = 0;  ///< K: cycles resolved (jump)
-  int jumped = 0;    ///< M: cycles advanced without mechanics (jump)
-  Real period = 0;   ///< cycle period [s] (jump)
+  Real t0 = 0;        ///< start [s]
+  Real t1 = 0;        ///< end [s]
+  bool jump = false;  ///< a cycle-jump window
+  int resolved = 0;   ///< K: cycles resolved (jump)
+  int jumped = 0;     ///< M: cycles advanced without mechanics (jump)
+  Real period = 0;    ///< cycle period [s] (jump)
   /// Start of the first resolved cycle (jump), t0 + floor((M - 1) / 2) P: in the middle of the window
   /// (midpoint sampling of a gliding tool) [s].
   Real resolved_start = 0;
@@ -37,8 +37,8 @@ class CycleJumper {
   /// the window fits before the item ends; else dt_quiet where the load changes slowly (the protocol's step
   /// limit is at least dt_quiet) and dt_thermal elsewhere (no sliver before an item boundary or t_end).
   MacroPlan plan(Real t, Real t_end) const;
-  /// Runs the mechanics of a jump window from s.time = plan.t0: the K resolved cycles sit in the middle of the
-  /// window (midpoint sampling of a gliding tool); their settled part stands for the M jumped ones in the
+  /// Runs the mechanics of a jump window from s.time = plan.t0: the K resolved cycles sit in the middle of
+  /// the window (midpoint sampling of a gliding tool); their settled part stands for the M jumped ones in the
   /// energies; the slow Prony branches are advanced over the jumped cycles; the jumped cycles' tool loads are
   /// sampled along the path. Ends with s.time = plan.t1. Returns false on a failed substep.
   bool run(const MacroPlan& plan, CoupledStepper& stepper, CoupledState& s, ProtocolLoads& loads,

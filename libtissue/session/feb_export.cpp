@@ -9,10 +9,10 @@
 namespace tissue {
 namespace {
 
-constexpr Real kMm = 1e3;          // m -> mm
-constexpr Real kMPa = 1e-6;        // Pa -> MPa (= N/mm^2)
+constexpr Real kMm = 1e3;             // m -> mm
+constexpr Real kMPa = 1e-6;           // Pa -> MPa (= N/mm^2)
 constexpr Real kTonnePerMm3 = 1e-12;  // kg/m^3 -> tonne/mm^3 (consistent with mm, N, s)
-constexpr int kFebioMaxProny = 6;  // FEBio's viscoelastic materials take g1..g6, t1..t6
+constexpr int kFebioMaxProny = 6;     // FEBio's viscoelastic materials take g1..g6, t1..t6
 
 std::string fmt(const char* format, double v) {
   char buf[64];
@@ -48,8 +48,9 @@ FebModel peer_block_feb(const PeerBlock& b) {
   FebModel f;
   f.comments = {
       "Peer benchmark block " + std::to_string(b.nx) + "x" + std::to_string(b.ny) + "x" +
-          std::to_string(b.nz) + " (/work/shared/benchmarks/peer-block.md), written by libtissue's `tissue "
-                                 "export-feb`.",
+          std::to_string(b.nz) +
+          " (/work/shared/benchmarks/peer-block.md), written by libtissue's `tissue "
+          "export-feb`.",
       "Block [0," + fmt("%g", b.size.x() * kMm) + "] x [0," + fmt("%g", b.size.y() * kMm) + "] x [0," +
           fmt("%g", b.size.z() * kMm) + "] mm, hex8 " + std::to_string(b.nx) + " x " + std::to_string(b.ny) +
           " x " + std::to_string(b.nz) +
@@ -125,8 +126,9 @@ FebMaterial feb_material(const std::string& name, const TissueParameters& t,
         .param("c1", 0.5 * nh->mu * kMPa)
         .param("c2", 0.0)
         .param("k", kappa);
-    note += "neo-Hookean (isochoric) + kappa/2 (ln J)^2 -> Mooney-Rivlin c1 = mu/2, c2 = 0, k = kappa "
-            "(exact)";
+    note +=
+        "neo-Hookean (isochoric) + kappa/2 (ln J)^2 -> Mooney-Rivlin c1 = mu/2, c2 = 0, k = kappa "
+        "(exact)";
   } else {
     const auto& ti = std::get<MuscleTI>(law.elastic.iso);
     elastic.type = "uncoupled solid mixture";
@@ -140,9 +142,10 @@ FebMaterial feb_material(const std::string& name, const TissueParameters& t,
     fibre.type = "fiber-exp-pow-uncoupled";
     fibre.param("ksi", ti.k1 * kMPa).param("alpha", ti.k2).param("beta", 2.0);
     elastic.children = {matrix, fibre};
-    note += "muscle (neo-Hookean matrix + exponential fibre) -> uncoupled solid mixture of Mooney-Rivlin "
-            "(c1 = mu/2) and fiber-exp-pow-uncoupled (ksi = k1, alpha = k2, beta = 2) along the element's "
-            "mat_axis (exact)";
+    note +=
+        "muscle (neo-Hookean matrix + exponential fibre) -> uncoupled solid mixture of Mooney-Rivlin "
+        "(c1 = mu/2) and fiber-exp-pow-uncoupled (ksi = k1, alpha = k2, beta = 2) along the element's "
+        "mat_axis (exact)";
   }
   FebMaterial m;
   if (law.prony.terms.empty()) {
@@ -156,13 +159,14 @@ FebMaterial feb_material(const std::string& name, const TissueParameters& t,
         .param("g0", law.prony.long_term_fraction());
     add_prony(m, law.prony.terms, t.name + ".prony");
     m.children.push_back(elastic);
-    note += "; Prony series on the isochoric stress -> uncoupled viscoelastic, g0 = 1 - sum g_i (same "
-            "relaxation function; FEBio convolves the fictitious deviatoric stress, libtissue the isochoric "
-            "one: equal at small volume change)";
+    note +=
+        "; Prony series on the isochoric stress -> uncoupled viscoelastic, g0 = 1 - sum g_i (same "
+        "relaxation function; FEBio convolves the fictitious deviatoric stress, libtissue the isochoric "
+        "one: equal at small volume change)";
   }
   m.name = name;
-  note += "; dropped: temperature shift (law at T_ref = " + fmt("%.1f", law.thermal.T_ref - kCelsius) +
-          " degC)";
+  note +=
+      "; dropped: temperature shift (law at T_ref = " + fmt("%.1f", law.thermal.T_ref - kCelsius) + " degC)";
   if (law.active) note += ", active fibre stress (tone)";
   notes.push_back(note);
   m.comment = note;
@@ -176,9 +180,9 @@ FebModel model_feb(const Model& model) {
   FebModel f;
   f.comments = {
       "libtissue model: " + std::to_string(mesh.n_nodes()) + " nodes, " + std::to_string(mesh.n_cells()) +
-          " " +
-          (mesh.cell_type == CellType::hex8 ? "hex8" : "tet4") + " cells, " +
-          std::to_string(mesh.regions.size()) + " regions (one part and one material each), written by "
+          " " + (mesh.cell_type == CellType::hex8 ? "hex8" : "tet4") + " cells, " +
+          std::to_string(mesh.regions.size()) +
+          " regions (one part and one material each), written by "
           "`tissue export-feb` (libtissue).",
       kUnitsLine,
       "Exported: mesh, materials (nearest FEBio law per region, see the comment above each material and "

@@ -36,7 +36,8 @@ Model Model::from_msh(const std::string& path, Real length_scale, std::vector<st
 }
 
 Model Model::from_spec(const ModelSpec& spec, const TissueLibrary& library) {
-  if (!spec.mesh_file.empty()) return from_msh(spec.mesh_file, spec.mesh_length_scale, spec.fixed_sets, library);
+  if (!spec.mesh_file.empty())
+    return from_msh(spec.mesh_file, spec.mesh_length_scale, spec.fixed_sets, library);
   Model m = lumbar_hip(parse_resolution(spec.resolution), library);
   m.fixed_sets = spec.fixed_sets;
   m.fixed_nodes();

@@ -14,9 +14,9 @@ namespace tissue {
 
 /// A mesh with tissue parameters for every region and the node sets fixed to bone.
 struct Model {
-  Mesh mesh;                                ///< geometry, regions, sets, fibres
-  std::vector<TissueParameters> tissues;    ///< parameters of each region (by region id)
-  std::vector<std::string> fixed_sets;      ///< node sets held fixed (bone)
+  Mesh mesh;                              ///< geometry, regions, sets, fibres
+  std::vector<TissueParameters> tissues;  ///< parameters of each region (by region id)
+  std::vector<std::string> fixed_sets;    ///< node sets held fixed (bone)
 
   /// The built-in lumbar-hip model at a resolution with the default tissue library.
   static Model lumbar_hip(Resolution resolution, const TissueLibrary& library = TissueLibrary::defaults());

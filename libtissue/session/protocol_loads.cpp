@@ -38,7 +38,8 @@ ProtocolLoads::ProtocolLoads(const SessionProblems& problems, const Protocol& pr
       protocol_(protocol),
       depth_stiffness_(depth_stiffness),
       substep_scale_(substep_scale),
-      rigid_(problems.mesh(), problems.solid().dofs(), problems.solid().assembly_map(), problems.skin(), contact) {
+      rigid_(problems.mesh(), problems.solid().dofs(), problems.solid().assembly_map(), problems.skin(),
+             contact) {
   require(std::isfinite(depth_stiffness) && depth_stiffness > 0, "run.depth_stiffness", "must be positive");
   require(substep_scale > 0 && substep_scale <= 1, "run.substep_scale", "must lie in (0, 1]");
 }
@@ -63,7 +64,8 @@ void ProtocolLoads::loads(Real t0, Real t1, const VectorX& /*u0*/, SubstepLoads&
   // The item active at the substep's start commands its end (the tool stays on up to the end of its block,
   // even where the next item starts at t1).
   state_ = protocol_.at(t0);
-  command_ = state_.technique ? state_.technique->command(t1 - (t0 - state_.local_time)) : ToolCommand::inactive();
+  command_ =
+      state_.technique ? state_.technique->command(t1 - (t0 - state_.local_time)) : ToolCommand::inactive();
   out.forms.clear();
   out.load.u_prescribed.resize(0);
   rigid_active_ = command_.active && command_.control == ToolControl::depth;
@@ -231,7 +233,8 @@ void ProtocolLoads::sample_window(Real ta, Real tb, Real cycle_start, Real perio
     const Real f = (ph - a.first) / std::max(it->first - a.first, 1e-300);
     return a.second + f * (it->second - a.second);
   };
-  const Real scale = logged_footprint_friction_ > 0 ? logged_rigid_friction_ / logged_footprint_friction_ : 1.0;
+  const Real scale =
+      logged_footprint_friction_ > 0 ? logged_rigid_friction_ / logged_footprint_friction_ : 1.0;
   Real tau = ta;
   while (tau < tb - 1e-12) {
     Real h = std::min(protocol_.max_dt(tau), tb - tau);

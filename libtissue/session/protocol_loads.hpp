@@ -28,7 +28,7 @@ RigidHead rigid_head_of(const Footprint& footprint);
 
 /// Counters of the tool driving over a run.
 struct ToolStats {
-  int rigid_substeps = 0;  ///< substeps with a rigid (position-driven) tool in contact
+  int rigid_substeps = 0;    ///< substeps with a rigid (position-driven) tool in contact
   int stalled_substeps = 0;  ///< of those, substeps at which the drive sat at its stall force
 };
 
@@ -74,8 +74,8 @@ class ProtocolLoads final : public LoadProvider {
  private:
   /// Adds footprint samples of the tool of item `st` over [tau, tau + h] (force_at(t): normal force).
   template <class ForceAt>
-  void sample_footprint(const ProtocolState& st, Real tau, Real h, const ForceAt& force_at, Real friction_scale,
-                        StepSources& sources) const;
+  void sample_footprint(const ProtocolState& st, Real tau, Real h, const ForceAt& force_at,
+                        Real friction_scale, StepSources& sources) const;
 
   const SessionProblems& problems_;
   const Protocol& protocol_;

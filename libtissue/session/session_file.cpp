@@ -22,9 +22,9 @@ constexpr units::Dimension kConductance{{1, 0, -3, -1}};
 /// The unit to suggest for a bare number of dimension `dim` ("N", "s", ...; SI form otherwise).
 std::string unit_symbol(const units::Dimension& dim) {
   static const std::pair<units::Dimension, const char*> known[] = {
-      {units::force, "N"},      {units::length, "mm"},   {units::time, "s"},
-      {units::temperature, "degC"}, {units::velocity, "cm/s"}, {units::frequency, "Hz"},
-      {units::pressure, "kPa"}, {kConductance, "W/(m^2 K)"}};
+      {units::force, "N"},          {units::length, "mm"},      {units::time, "s"},
+      {units::temperature, "degC"}, {units::velocity, "cm/s"},  {units::frequency, "Hz"},
+      {units::pressure, "kPa"},     {kConductance, "W/(m^2 K)"}};
   for (const auto& [d, u] : known)
     if (d == dim) return u;
   return dim.str();
@@ -185,11 +185,10 @@ struct Keys {
   std::vector<Reader> checks;          ///< plausibility checks, run after the options' validation
   std::set<std::string> names;         ///< allowed keys
 
-  Keys& quantity(const char* key, Real O::*m, const units::Dimension& dim, const char* kind, Shown sh,
+  Keys& quantity(const char* key, Real O::* m, const units::Dimension& dim, const char* kind, Shown sh,
                  const char* doc, bool required = false) {
     const Plausible* range = plausible(kind);
-    info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc,
-                    range ? range->text() : ""});
+    info.push_back({key, kind, required ? "(needed)" : show(O{}.*m, sh), doc, range ? range->text() : ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
       o.*m = c.quantity(t, key, dim, p + "." + key, required ? std::nullopt : std::optional<Real>(o.*m));
@@ -200,7 +199,7 @@ struct Keys {
       });
     return *this;
   }
-  Keys& number(const char* key, Real O::*m, const char* doc) {
+  Keys& number(const char* key, Real O::* m, const char* doc) {
     info.push_back({key, "number", show(O{}.*m, {""}), doc, ""});
     names.insert(key);
     readers.push_back([=](const Ctx& c, const toml::table& t, O& o, const std::string& p) {
@@ -208,7 +207,7 @@ struct Keys {
     });
     return *this;
   }
-  Keys& integer(const char* key, int O::*m, const char* doc, int lo, int hi) {
+  Keys& integer(const char* key, int O::* m, const char* doc, int lo, int hi) {
     const std::string range = std::to_string(lo) + " .. " + std::to_string(hi);
     info.push_back({key, "integer", std::to_string(O{}.*m), doc, range});
     names.insert(key);
@@ -220,7 +219,7 @@ struct Keys {
     return *this;
   }
   /// A tool by name; `allowed` (if not empty) lists the names this key accepts.
-  Keys& tool(const char* key, Footprint O::*m, const char* doc, std::vector<std::string> allowed = {}) {
+  Keys& tool(const char* key, Footprint O::* m, const char* doc, std::vector<std::string> allowed = {}) {
     std::string range;
     for (const auto& a : allowed) range += (range.empty() ? "" : ", ") + a;
     info.push_back({key, "tool", std::string(Footprint(O{}.*m).name), doc, range});
@@ -240,7 +239,7 @@ struct Keys {
     return *this;
   }
   /// `mu` (a number) or `lubrication` ("oil" or "dry"), not both.
-  Keys& friction(Real O::*m) {
+  Keys& friction(Real O::* m) {
     info.push_back({"mu", "number", show(O{}.*m, {""}), "friction coefficient tool/skin (or use lubrication)",
                     plausible("friction coefficient")->text()});
     info.push_back(
@@ -265,7 +264,7 @@ struct Keys {
     });
     return *this;
   }
-  Keys& eta(Real O::*m) { return number("eta", m, "fraction of the friction heat entering the skin, 0..1"); }
+  Keys& eta(Real O::* m) { return number("eta", m, "fraction of the friction heat entering the skin, 0..1"); }
   /// The warm hand: its skin temperature and the hand/skin contact conductance.
   Keys& hand() {
     return quantity("hand_temperature", &O::hand_temperature, units::temperature, "temperature", degC,
@@ -317,7 +316,6 @@ Entry entry(std::string summary, Keys<O> k, bool has_target = true) {
   };
   return e;
 }
-
 
 /// The one name -> parser table of session items (techniques and rests).
 const std::map<std::string, Entry, std::less<>>& technique_table() {
@@ -500,8 +498,7 @@ StaticCompressionSpec parse_static_compression_v1(const Ctx& c, const toml::tabl
   }
   s.target = c.string(t, "target", f + ".target", "", true);
   s.force = c.quantity(t, "force", units::force, f + ".force", std::nullopt);
-  if (!(s.force > 0))
-    c.fail(t.get("force"), f + ".force", "must be positive, got " + show(s.force, {"N"}));
+  if (!(s.force > 0)) c.fail(t.get("force"), f + ".force", "must be positive, got " + show(s.force, {"N"}));
   check_plausible(c, t, "force", f + ".force", s.force, "force");
   s.ramp = c.quantity(t, "ramp", units::time, f + ".ramp", 2.0);
   s.hold = c.quantity(t, "hold", units::time, f + ".hold", 0.0);
@@ -655,12 +652,13 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
   }
   if (const auto* r = c.table(root, "run")) {
     c.check_keys(*r, "run.",
-                 {"threads", "linear_solver", "dt_thermal", "series_every", "fields_every", "air_temperature",
-                  "skin_heat_transfer", "core_temperature", "cycle_averaging", "resolved_cycles",
-                  "jumped_cycles", "cycle_window", "depth_stiffness", "newton_tolerance", "force_tolerance",
-                  "tangent_reuse", "extrapolate", "keep_factorization", "contact_penalty", "prebalance_time",
-                  "rest_motion", "rest_tone", "glide_window", "glide_resolved_cycles", "substep_scale", "dt_quiet",
-                  "checkpoint_every", "max_cuts"});
+                 {"threads",         "linear_solver",      "dt_thermal",         "series_every",
+                  "fields_every",    "air_temperature",    "skin_heat_transfer", "core_temperature",
+                  "cycle_averaging", "resolved_cycles",    "jumped_cycles",      "cycle_window",
+                  "depth_stiffness", "newton_tolerance",   "force_tolerance",    "tangent_reuse",
+                  "extrapolate",     "keep_factorization", "contact_penalty",    "prebalance_time",
+                  "rest_motion",     "rest_tone",          "glide_window",       "glide_resolved_cycles",
+                  "substep_scale",   "dt_quiet",           "checkpoint_every",   "max_cuts"});
     RunSpec& rs = spec.run;
     rs.threads = c.integer(*r, "threads", "run.threads", 0);
     if (rs.threads < 0) c.fail(r->get("threads"), "run.threads", "must be 0 (all cores) or positive");
@@ -702,16 +700,19 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     if (!(rs.newton_tolerance > 0 && rs.newton_tolerance < 1))
       c.fail(r->get("newton_tolerance"), "run.newton_tolerance", "must lie in (0, 1)");
     rs.max_cuts = c.integer(*r, "max_cuts", "run.max_cuts", rs.max_cuts);
-    if (rs.max_cuts < 0 || rs.max_cuts > 30) c.fail(r->get("max_cuts"), "run.max_cuts", "must lie in 0 .. 30");
+    if (rs.max_cuts < 0 || rs.max_cuts > 30)
+      c.fail(r->get("max_cuts"), "run.max_cuts", "must lie in 0 .. 30");
     rs.tangent_reuse = c.integer(*r, "tangent_reuse", "run.tangent_reuse", rs.tangent_reuse);
     if (rs.tangent_reuse < 0) c.fail(r->get("tangent_reuse"), "run.tangent_reuse", "must not be negative");
     rs.extrapolate = c.boolean(*r, "extrapolate", "run.extrapolate", rs.extrapolate);
-    rs.keep_factorization = c.boolean(*r, "keep_factorization", "run.keep_factorization", rs.keep_factorization);
+    rs.keep_factorization =
+        c.boolean(*r, "keep_factorization", "run.keep_factorization", rs.keep_factorization);
     positive("contact_penalty", units::pressure / units::length, rs.contact_penalty, false);
     positive("prebalance_time", units::time, rs.prebalance_time, true);
     positive("rest_motion", units::length, rs.rest_motion, true);
     rs.rest_tone = c.quantity(*r, "rest_tone", units::dimensionless, "run.rest_tone", rs.rest_tone);
-    rs.substep_scale = c.quantity(*r, "substep_scale", units::dimensionless, "run.substep_scale", rs.substep_scale);
+    rs.substep_scale =
+        c.quantity(*r, "substep_scale", units::dimensionless, "run.substep_scale", rs.substep_scale);
     if (!(rs.substep_scale > 0 && rs.substep_scale <= 1))
       c.fail(r->get("substep_scale"), "run.substep_scale", "must lie in (0, 1]");
     if (!(rs.rest_tone >= 0 && rs.rest_tone < 1))

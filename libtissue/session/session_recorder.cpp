@@ -63,9 +63,9 @@ bool SessionRecorder::fields_due(Real t, bool last) const {
   return (last || t >= next_field_ - kTimeTol) && t > last_field_;
 }
 
-CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX& perfusion, const StepSources& src,
-                                   int block, bool row, const std::vector<SeriesValue>& observed,
-                                   RunSummary& summary) {
+CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX& perfusion,
+                                   const StepSources& src, int block, bool row,
+                                   const std::vector<SeriesValue>& observed, RunSummary& summary) {
   const Mesh& mesh = problems_.mesh();
   const VectorX& vol = problems_.cell_volume();
   SolidInputs view;
@@ -130,7 +130,8 @@ CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX&
   return cs;
 }
 
-void SessionRecorder::write_fields(Real t, const CoupledState& s, const CellStress& cs, const VectorX& perfusion) {
+void SessionRecorder::write_fields(Real t, const CoupledState& s, const CellStress& cs,
+                                   const VectorX& perfusion) {
   const Mesh& mesh = problems_.mesh();
   const Index nn = mesh.n_nodes(), nc = mesh.n_cells();
   const VectorX du = s.mech.u - u_rest_;
@@ -152,7 +153,8 @@ void SessionRecorder::write_fields(Real t, const CoupledState& s, const CellStre
   sink_.flush();
   last_field_ = t;
   const Real every = session_.run.fields_every;
-  next_field_ = every > 0 ? (std::floor(t / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
+  next_field_ =
+      every > 0 ? (std::floor(t / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
 }
 
 void SessionRecorder::save(StateArchive& a) const {

@@ -27,47 +27,49 @@ struct ModelSpec {
 struct RunSpec {
   int threads = 0;  ///< element-loop threads (0 = all hardware threads)
   LinearSolverKind linear_solver = LinearSolverKind::automatic;  ///< linear solver
-  Real dt_thermal = 1.0;                   ///< macro (thermal) step [s]; shorter where an item ends sooner
-  Real dt_quiet = 5.0;  ///< macro step where the load changes slowly (rests, follow-up, holds, placed stones) [s]
-  Real series_every = 1.0;                 ///< interval of the /series rows [s] (0: every macro step)
-  Real fields_every = 30.0;                ///< interval of the /fields snapshots [s] (0: only at the end)
-  Real checkpoint_every = 60.0;  ///< simulated time between checkpoints when the run has a checkpoint file [s]
-                                 ///< (0: only when it fails or is interrupted)
+  Real dt_thermal = 1.0;  ///< macro (thermal) step [s]; shorter where an item ends sooner
+  Real dt_quiet =
+      5.0;  ///< macro step where the load changes slowly (rests, follow-up, holds, placed stones) [s]
+  Real series_every = 1.0;       ///< interval of the /series rows [s] (0: every macro step)
+  Real fields_every = 30.0;      ///< interval of the /fields snapshots [s] (0: only at the end)
+  Real checkpoint_every = 60.0;  ///< simulated time between checkpoints when the run has a checkpoint file
+                                 ///< [s] (0: only when it fails or is interrupted)
   Real air_temperature = kCelsius + 22.0;  ///< room air over the skin [K]
   Real skin_heat_transfer = 5.0;  ///< skin-to-air convection coefficient [W/m^2/K] (natural convection)
   Real core_temperature = kCelsius + 37.0;  ///< temperature held on the bone (fixed) node sets [K]
-  bool cycle_averaging = true;   ///< cycle jumping for periodic techniques (off: every cycle resolved)
-  int resolved_cycles = 3;       ///< K: cycles resolved per cycle-jump window (>= 1)
-  int jumped_cycles = 0;         ///< M: cycles jumped per window (0: fill the window up to cycle_window)
-  Real cycle_window = 0;         ///< length of a cycle-jump window [s] (0: dt_thermal)
-  Real glide_window = 30.0;      ///< cycle-jump window of back-and-forth glides (strokes, stones) [s] (0: off)
-  int glide_resolved_cycles = 1;  ///< round trips resolved per glide window (>= 1)
-  Real depth_stiffness = 1e5;    ///< drive stiffness of depth-controlled tools [N/m]
-  Real newton_tolerance = 1e-6;  ///< relative residual tolerance of the mechanical Newton solves [-]
-  Real force_tolerance = 1e-4;   ///< also converged at |residual| <= this x |tool forces| [-] (0: off)
-  int tangent_reuse = 8;         ///< Newton iterations that may reuse a factorisation (0: exact Newton)
+  bool cycle_averaging = true;  ///< cycle jumping for periodic techniques (off: every cycle resolved)
+  int resolved_cycles = 3;      ///< K: cycles resolved per cycle-jump window (>= 1)
+  int jumped_cycles = 0;        ///< M: cycles jumped per window (0: fill the window up to cycle_window)
+  Real cycle_window = 0;        ///< length of a cycle-jump window [s] (0: dt_thermal)
+  Real glide_window = 30.0;     ///< cycle-jump window of back-and-forth glides (strokes, stones) [s] (0: off)
+  int glide_resolved_cycles = 1;   ///< round trips resolved per glide window (>= 1)
+  Real depth_stiffness = 1e5;      ///< drive stiffness of depth-controlled tools [N/m]
+  Real newton_tolerance = 1e-6;    ///< relative residual tolerance of the mechanical Newton solves [-]
+  Real force_tolerance = 1e-4;     ///< also converged at |residual| <= this x |tool forces| [-] (0: off)
+  int tangent_reuse = 8;           ///< Newton iterations that may reuse a factorisation (0: exact Newton)
   bool keep_factorization = true;  ///< a substep starts with the previous substep's factorisation
-  bool extrapolate = true;   ///< start each substep from the linear extrapolation of the last substep's motion
+  bool extrapolate = true;  ///< start each substep from the linear extrapolation of the last substep's motion
   Real contact_penalty = 3e8;  ///< normal penalty of rigid-tool contact per area [Pa/m] (RigidContactOptions)
   Real prebalance_time = 600.0;  ///< creep time before t = 0 over which the resting tone is balanced [s]
-  Real rest_motion = 1e-7;  ///< unloaded motion per substep below which tissue is at rest (no solve) [m]
-  Real rest_tone = 1e-3;    ///< tone change that unsettles tissue at rest [-]
+  Real rest_motion = 1e-7;       ///< unloaded motion per substep below which tissue is at rest (no solve) [m]
+  Real rest_tone = 1e-3;         ///< tone change that unsettles tissue at rest [-]
   int max_cuts = 6;  ///< a failed substep is halved up to this many times in a row before the run stops
-  Real substep_scale = 1.0;  ///< factor on every technique's mechanical step limit, in (0, 1] (reference runs)
+  Real substep_scale =
+      1.0;  ///< factor on every technique's mechanical step limit, in (0, 1] (reference runs)
 };
 
 /// Standard outputs every Simulation attaches unless switched off ([outputs] table; docs/sessions.md):
 /// the tone law with the resting tone of each muscle, elastography, the virtual myotonometer, tone
 /// statistics and the safety monitor.
 struct OutputSpec {
-  bool standard = true;       ///< attach the standard outputs at all (false: tone held at 0, none of below)
-  bool tone = true;           ///< integrate the tone law (false: tone held at the resting tone)
-  bool elastography = true;   ///< shear modulus and shear-wave speeds per region on every series row
-  bool safety = true;         ///< safety monitor (pressure on bone, temperature/CEM43, strain)
-  bool tone_field = true;     ///< write the cell-mean tone and the strain as /fields with the other fields
-  bool myotonometer = true;   ///< virtual MyotonPRO readings over the muscles
-  Real myoton_every = 0.0;    ///< interval of myotonometer readings [s] (0: only at start, end of the last
-                              ///< technique and end); held between readings
+  bool standard = true;      ///< attach the standard outputs at all (false: tone held at 0, none of below)
+  bool tone = true;          ///< integrate the tone law (false: tone held at the resting tone)
+  bool elastography = true;  ///< shear modulus and shear-wave speeds per region on every series row
+  bool safety = true;        ///< safety monitor (pressure on bone, temperature/CEM43, strain)
+  bool tone_field = true;    ///< write the cell-mean tone and the strain as /fields with the other fields
+  bool myotonometer = true;  ///< virtual MyotonPRO readings over the muscles
+  Real myoton_every = 0.0;   ///< interval of myotonometer readings [s] (0: only at start, end of the last
+                             ///< technique and end); held between readings
   std::vector<std::string> myoton_sites;     ///< muscles read by the myotonometer (empty: the muscles the
                                              ///< session's techniques target; {"all"}: every muscle)
   Real bone_pressure = 5.0e4;                ///< skin pressure over bone that raises a flag [Pa]

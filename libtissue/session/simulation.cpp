@@ -216,20 +216,20 @@ std::string failure_message(const StepFailure& f, const Protocol& protocol, cons
 void save_summary(StateArchive& a, const RunSummary& r) {
   const EnergyBudget& e = r.energy;
   a.put("summary.totals",
-        {r.peak_contact_pressure, r.applied_force, Real(r.steps), Real(r.rest_steps), Real(r.newton_iterations),
-         Real(r.factorizations), Real(r.thermal_steps), r.friction_heat, r.dissipated_heat, r.work, r.contact_heat,
-         Real(r.resolved_cycles), Real(r.jumped_cycles), e.perfusion_heat, e.convection_heat, e.core_heat,
-         e.heat_content_change});
+        {r.peak_contact_pressure, r.applied_force, Real(r.steps), Real(r.rest_steps),
+         Real(r.newton_iterations), Real(r.factorizations), Real(r.thermal_steps), r.friction_heat,
+         r.dissipated_heat, r.work, r.contact_heat, Real(r.resolved_cycles), Real(r.jumped_cycles),
+         e.perfusion_heat, e.convection_heat, e.core_heat, e.heat_content_change});
   std::vector<Real> regions, profile, flags;
   for (const auto& g : r.regions)
-    regions.insert(regions.end(), {g.peak_displacement, g.peak_pressure, g.peak_von_mises, g.peak_shear_strain,
-                                   g.peak_temperature, g.final_temperature_mean});
+    regions.insert(regions.end(), {g.peak_displacement, g.peak_pressure, g.peak_von_mises,
+                                   g.peak_shear_strain, g.peak_temperature, g.final_temperature_mean});
   for (const auto& p : r.profile)
     profile.insert(profile.end(),
                    {Real(p.macro_steps), Real(p.jump_windows), Real(p.mechanics.substeps),
                     Real(p.mechanics.rest_substeps), Real(p.mechanics.cuts), Real(p.mechanics.exact_retries),
-                    Real(p.mechanics.newton.iterations), Real(p.mechanics.newton.factorizations), p.mechanics.seconds,
-                    p.seconds_heat, p.seconds_tone, p.seconds_outputs, p.seconds});
+                    Real(p.mechanics.newton.iterations), Real(p.mechanics.newton.factorizations),
+                    p.mechanics.seconds, p.seconds_heat, p.seconds_tone, p.seconds_outputs, p.seconds});
   std::vector<std::string> kinds, places, units;
   for (const auto& f : r.safety_flags) {
     flags.insert(flags.end(), {f.time, f.value, f.threshold});
@@ -281,7 +281,8 @@ void load_summary(const StateArchive& a, RunSummary& r) {
   }
   r.safety_flags.clear();
   for (size_t k = 0; k < kinds.size(); ++k)
-    r.safety_flags.push_back({kinds[k], places[k], flags[3 * k], flags[3 * k + 1], flags[3 * k + 2], units[k]});
+    r.safety_flags.push_back(
+        {kinds[k], places[k], flags[3 * k], flags[3 * k + 1], flags[3 * k + 2], units[k]});
 }
 
 /// What a checkpoint must match to be resumed: the protocol's items and the model's size.
@@ -353,8 +354,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
   // --- set-up: problems, stepper, tools, cycle jumping, recording -----------------------------------
   SessionProblems problems(model_, rs, ctx_.threads);
   const Mesh& mesh = problems.mesh();
-  // A checkpoint starts a fresh stepper (no kept factorisation, no solver history) in the run that goes on and
-  // in a run resumed from it, so that both solve alike.
+  // A checkpoint starts a fresh stepper (no kept factorisation, no solver history) in the run that goes on
+  // and in a run resumed from it, so that both solve alike.
   auto fresh_stepper = [&problems]() {
     return std::make_unique<CoupledStepper>(problems.solid(), problems.heat(), problems.stepper_options());
   };
@@ -420,9 +421,11 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
   }
   Real stored0 = s.stored_energy;
   if (!from)
-    recorder.write_fields(0.0, s, recorder.record(0.0, s, perfusion, none, -1, true, observed, summary), perfusion);
+    recorder.write_fields(0.0, s, recorder.record(0.0, s, perfusion, none, -1, true, observed, summary),
+                          perfusion);
 
-  // --- checkpoints: everything that goes on from one macro step to the next ---------------------------------
+  // --- checkpoints: everything that goes on from one macro step to the next
+  // ---------------------------------
   const std::vector<std::string> signature = protocol_signature(protocol_, mesh);
   auto snapshot = [&]() {
     StateArchive a;
@@ -452,7 +455,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
   }
   const bool checkpoints = !checkpoint_file_.empty();
   const Real every = rs.checkpoint_every;
-  Real next_checkpoint = every > 0 ? (std::floor(s.time / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
+  Real next_checkpoint =
+      every > 0 ? (std::floor(s.time / every + 1e-9) + 1) * every : std::numeric_limits<Real>::infinity();
 
   // --- macro steps: tool -> loads -> mechanics -> heat -> tone -> outputs -----------------------------
   const Real T_end = protocol_.duration();
@@ -460,7 +464,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     if (ctx_.cancelled()) {
       sink.flush();
       if (checkpoints) write_checkpoint(checkpoint_file_, snapshot());
-      throw Cancelled("run cancelled at t = " + std::to_string(s.time) + " s; the results up to then are written" +
+      throw Cancelled("run cancelled at t = " + std::to_string(s.time) +
+                      " s; the results up to then are written" +
                       (checkpoints ? " and a checkpoint to resume from" : ""));
     }
     std::optional<StateArchive> step_start;  // what a failed macro step's checkpoint holds
@@ -470,8 +475,9 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     const ProtocolState st = protocol_.at(plan.t0);
     CoupledStepReport rep;
     rep.sources = stepper->make_sources();
-    const bool ok = plan.jump ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
-                              : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);
+    const bool ok = plan.jump
+                        ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
+                        : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);
     if (!ok) {
       sink.flush();
       if (step_start) write_checkpoint(checkpoint_file_, *step_start);
@@ -498,7 +504,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     summary.energy.convection_heat += rep.thermal.convection_heat;
     summary.energy.core_heat += rep.thermal.fixed_temperature_heat;
     summary.energy.heat_content_change += rep.thermal.heat_content_change;
-    const CellStress cs = recorder.record(s.time, s, perfusion, rep.sources, st.block, row, observed, summary);
+    const CellStress cs =
+        recorder.record(s.time, s, perfusion, rep.sources, st.block, row, observed, summary);
     if (recorder.fields_due(s.time, last)) recorder.write_fields(s.time, s, cs, perfusion);
 
     summary.steps += rep.mechanics.substeps;
@@ -521,8 +528,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
       ip.seconds += since(step0);
     }
     std::ostringstream status;
-    status << (st.technique ? std::string(st.technique->name()) : std::string(to_string(st.phase))) << " t=" << s.time
-           << " s";
+    status << (st.technique ? std::string(st.technique->name()) : std::string(to_string(st.phase)))
+           << " t=" << s.time << " s";
     try {  // a caller's progress callback may throw (Python's KeyboardInterrupt): the step is complete
       ctx_.report(T_end > 0 ? s.time / T_end : 1.0, status.str());
     } catch (...) {
@@ -540,7 +547,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     }
   }
   summary.simulated_time = s.time;
-  summary.linear_solver = stepper->quasi_static_solver() ? stepper->quasi_static_solver()->linear_solver().name() : "";
+  summary.linear_solver =
+      stepper->quasi_static_solver() ? stepper->quasi_static_solver()->linear_solver().name() : "";
   summary.rigid_tool_steps = tools.stats().rigid_substeps;
   summary.stalled_steps = tools.stats().stalled_substeps;
   summary.energy.work = summary.work;

@@ -35,16 +35,16 @@ struct RegionPeaks {
 
 /// Where the time of one protocol item went (the profile of a run, by item).
 struct ItemProfile {
-  std::string name;               ///< technique name, "rest" or "follow_up"
-  std::string region;             ///< target region ("" for rests)
-  Real t0 = 0, t1 = 0;            ///< the item's time span [s]
-  int macro_steps = 0;            ///< macro (heat) steps
-  int jump_windows = 0;           ///< of which cycle-jump windows
-  MechanicsStats mechanics;       ///< substeps, rest substeps, cuts, Newton counters and timings
-  double seconds_heat = 0;        ///< wall time of the heat steps [s]
-  double seconds_tone = 0;        ///< wall time of the tone updates [s]
-  double seconds_outputs = 0;     ///< wall time of observers, statistics and writing [s]
-  double seconds = 0;             ///< wall time of the item [s]
+  std::string name;            ///< technique name, "rest" or "follow_up"
+  std::string region;          ///< target region ("" for rests)
+  Real t0 = 0, t1 = 0;         ///< the item's time span [s]
+  int macro_steps = 0;         ///< macro (heat) steps
+  int jump_windows = 0;        ///< of which cycle-jump windows
+  MechanicsStats mechanics;    ///< substeps, rest substeps, cuts, Newton counters and timings
+  double seconds_heat = 0;     ///< wall time of the heat steps [s]
+  double seconds_tone = 0;     ///< wall time of the tone updates [s]
+  double seconds_outputs = 0;  ///< wall time of observers, statistics and writing [s]
+  double seconds = 0;          ///< wall time of the item [s]
 };
 
 /// The session's energy budget [J]: the tools' work on the tissue against the change of its stored energy
@@ -126,13 +126,13 @@ class Simulation {
   RunSummary run(ResultsSink& sink);
   /// Continues a run from a checkpoint (read_checkpoint) of the same session on the same model: `sink` holds
   /// the results up to the checkpoint's time (reopen_results_at) and gets the rest. [run] settings may differ
-  /// from the checkpointed run's (e.g. a smaller substep_scale after a failure); the protocol and the model may
-  /// not (InputError). The summary counts the whole run. Observers added with add_observer start afresh.
+  /// from the checkpointed run's (e.g. a smaller substep_scale after a failure); the protocol and the model
+  /// may not (InputError). The summary counts the whole run. Observers added with add_observer start afresh.
   RunSummary resume(ResultsSink& sink, const StateArchive& checkpoint);
   /// Writes checkpoints to `path` (io/checkpoint_file.hpp): every [run] checkpoint_every of simulated time at
   /// the end of a macro step, and when the run fails (the state at the start of the failed macro step) or is
-  /// cancelled. Empty: none (the default). A checkpoint starts a fresh mechanics stepper, so that a run resumed
-  /// from it and the run that goes on solve alike (they agree to round-off).
+  /// cancelled. Empty: none (the default). A checkpoint starts a fresh mechanics stepper, so that a run
+  /// resumed from it and the run that goes on solve alike (they agree to round-off).
   void set_checkpoint_file(std::filesystem::path path) { checkpoint_file_ = std::move(path); }
   /// Adds an observer called after every macro step.
   void add_observer(StepObserver observer);

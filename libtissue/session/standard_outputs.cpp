@@ -242,8 +242,8 @@ namespace {
 constexpr size_t kReadingValues = 8, kStateValues = 9;
 
 void put_reading(std::vector<Real>& out, const MyotonReading& r) {
-  out.insert(out.end(), {r.frequency, r.stiffness, r.decrement, r.relaxation_time, r.creep, r.deformation_time,
-                         r.a_max, r.delta_l});
+  out.insert(out.end(), {r.frequency, r.stiffness, r.decrement, r.relaxation_time, r.creep,
+                         r.deformation_time, r.a_max, r.delta_l});
 }
 
 void get_reading(const Real* v, MyotonReading& r) {
@@ -257,7 +257,8 @@ void put_state(std::vector<Real>& out, const MuscleState& m) {
 }
 
 void get_state(const Real* v, MuscleState& m) {
-  m.time = v[0], m.tone = v[1], m.shear_modulus = v[2], m.shear_modulus_across = v[3], m.shear_wave_speed = v[4];
+  m.time = v[0], m.tone = v[1], m.shear_modulus = v[2], m.shear_modulus_across = v[3],
+  m.shear_wave_speed = v[4];
   m.myoton_frequency = v[5], m.myoton_stiffness = v[6], m.myoton_decrement = v[7], m.temperature_mean = v[8];
 }
 
@@ -281,7 +282,8 @@ void StandardOutputs::save(StateArchive& a) const {
 void StandardOutputs::load(const StateArchive& a) {
   const auto& held = a.get("outputs.held");
   const auto& report = a.get("outputs.report");
-  if (held.size() != kReadingValues * held_.size() || report.size() != (3 * kStateValues + 1) * report_.size())
+  if (held.size() != kReadingValues * held_.size() ||
+      report.size() != (3 * kStateValues + 1) * report_.size())
     throw InputError("outputs", "the checkpoint's outputs do not fit this session's muscles and sites");
   for (size_t i = 0; i < held_.size(); ++i) get_reading(held.data() + kReadingValues * i, held_[i]);
   for (size_t k = 0; k < report_.size(); ++k) {

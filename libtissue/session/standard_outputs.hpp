@@ -93,8 +93,8 @@ class StandardOutputs {
   SafetyOptions safety_options_;
   std::unique_ptr<SafetyMonitor> safety_;
   std::vector<MyotonSite> sites_;
-  std::vector<int> site_region_;             // region id of each site
-  std::vector<MyotonReading> held_;          // latest reading per site
+  std::vector<int> site_region_;     // region id of each site
+  std::vector<MyotonReading> held_;  // latest reading per site
   VectorX rest_, T_shift_;  // per quadrature point: resting tone, temperature shift of the tone stimulus
   ToneCoupling coupling_;
   Real t_after_ = 0, t_end_ = 0, next_myoton_ = 0;

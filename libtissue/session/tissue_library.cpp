@@ -1,8 +1,9 @@
 #include "libtissue/session/tissue_library.hpp"
 
+#include <toml++/toml.h>
+
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/units.hpp"
@@ -22,7 +23,8 @@ struct TableReader {
   }
 
   /// Reads `key = { value = ..., unit = "..." }` from t, converted to SI.
-  Real entry(const toml::table& t, const std::string& key, const units::Dimension& dim, const std::string& field) const {
+  Real entry(const toml::table& t, const std::string& key, const units::Dimension& dim,
+             const std::string& field) const {
     const toml::node* n = t.get(key);
     if (!n) fail(&t, field, "missing entry");
     const auto* e = n->as_table();
@@ -85,8 +87,8 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
       const auto* term = node.as_table();
       const std::string f = t + ".prony[" + std::to_string(i++) + "]";
       if (!term) r.fail(&node, f, "must be a table ([[prony]])");
-      p.material.prony.terms.push_back(
-          {r.entry(*term, "g", units::dimensionless, f + ".g"), r.entry(*term, "tau", units::time, f + ".tau")});
+      p.material.prony.terms.push_back({r.entry(*term, "g", units::dimensionless, f + ".g"),
+                                        r.entry(*term, "tau", units::time, f + ".tau")});
     }
   }
   const auto& ts = table("thermal_shift");
@@ -95,8 +97,8 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
   th.T_ref = r.entry(ts, "T_ref", units::temperature, t + ".thermal.T_ref");
   if (model == "arrhenius") {
     th.model = ShiftModel::arrhenius;
-    th.activation_energy =
-        r.entry(ts, "activation_energy", units::energy, t + ".thermal.activation_energy");  // J/mol (mol: count)
+    th.activation_energy = r.entry(ts, "activation_energy", units::energy,
+                                   t + ".thermal.activation_energy");  // J/mol (mol: count)
   } else if (model == "wlf") {
     th.model = ShiftModel::wlf;
     th.C1 = r.entry(ts, "C1", units::dimensionless, t + ".thermal.C1");
@@ -104,8 +106,8 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
   } else {
     r.fail(ts.get("model"), t + ".thermal.model", "unknown model '" + model + "'; expected arrhenius or wlf");
   }
-  th.modulus_coefficient =
-      r.entry(ts, "modulus_coefficient", units::dimensionless / units::temperature, t + ".thermal.modulus_coefficient");
+  th.modulus_coefficient = r.entry(ts, "modulus_coefficient", units::dimensionless / units::temperature,
+                                   t + ".thermal.modulus_coefficient");
   th.T_min = r.entry(ts, "T_min", units::temperature, t + ".thermal.T_min");
   th.T_max = r.entry(ts, "T_max", units::temperature, t + ".thermal.T_max");
   if (const auto* ac = root.get_as<toml::table>("active")) {
@@ -118,11 +120,14 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
   const auto& b = table("bioheat");
   auto& tp = p.thermal;
   tp.density = r.entry(b, "density", units::density, t + ".density");
-  tp.heat_capacity = r.entry(b, "specific_heat", units::energy / units::mass / units::temperature, t + ".specific_heat");
-  tp.conductivity = r.entry(b, "conductivity", units::power / units::length / units::temperature, t + ".conductivity");
+  tp.heat_capacity =
+      r.entry(b, "specific_heat", units::energy / units::mass / units::temperature, t + ".specific_heat");
+  tp.conductivity =
+      r.entry(b, "conductivity", units::power / units::length / units::temperature, t + ".conductivity");
   // mL/min/kg (volume flow per tissue mass) times density gives the volumetric perfusion [1/s].
   tp.perfusion = tp.density * r.entry(b, "perfusion", units::Dimension{{-1, 3, -1, 0}}, t + ".perfusion");
-  tp.metabolic_heat = tp.density * r.entry(b, "metabolic_heat", units::power / units::mass, t + ".metabolic_heat");
+  tp.metabolic_heat =
+      tp.density * r.entry(b, "metabolic_heat", units::power / units::mass, t + ".metabolic_heat");
   if (b.contains("perfusion_gain"))
     tp.perfusion_gain = r.entry(b, "perfusion_gain", units::dimensionless, t + ".perfusion_gain");
   p.material.validate(t);
@@ -133,7 +138,8 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
       if (!o) continue;
       TissueParameters q = p;
       q.name = std::string(name.str());
-      if (const auto* oh = o->get_as<toml::table>("hyperelastic")) q.material.elastic = r.hyperelastic(*oh, q.name + ".");
+      if (const auto* oh = o->get_as<toml::table>("hyperelastic"))
+        q.material.elastic = r.hyperelastic(*oh, q.name + ".");
       q.material.validate(q.name);
       tissues_[q.name] = q;
     }
@@ -151,7 +157,8 @@ void TissueLibrary::add_file(const std::string& path) {
 
 TissueLibrary TissueLibrary::defaults() {
   TissueLibrary lib;
-  for (const auto& [name, text] : detail::kTissueTables) lib.add_toml(text, std::string("data/materials/").append(name).append(".toml"));
+  for (const auto& [name, text] : detail::kTissueTables)
+    lib.add_toml(text, std::string("data/materials/").append(name).append(".toml"));
   return lib;
 }
 

@@ -15,16 +15,16 @@ namespace tissue {
 
 /// Everything libtissue needs to know about one tissue (SI units).
 struct TissueParameters {
-  std::string name;          ///< tissue name ("skin", "fat", "fascia", "muscle") or override name
-  TissueMaterial material;   ///< hyperelastic base, Prony series, thermal shift, active fibre
-  ThermalProperties thermal; ///< Pennes properties (density, heat capacity, conductivity, perfusion, q_met)
+  std::string name;           ///< tissue name ("skin", "fat", "fascia", "muscle") or override name
+  TissueMaterial material;    ///< hyperelastic base, Prony series, thermal shift, active fibre
+  ThermalProperties thermal;  ///< Pennes properties (density, heat capacity, conductivity, perfusion, q_met)
   /// Mass density [kg/m^3] (the bioheat density).
   Real density() const { return thermal.density; }
 };
 
 /// Parameters of the tissues by name, with per-region overrides (e.g. "erector_spinae").
 class TissueLibrary {
-public:
+ public:
   /// The library built from the tables shipped in data/materials/ (embedded at build time).
   static TissueLibrary defaults();
   /// Adds (or replaces) the tissue described by a table's text; `label` names it in errors.
@@ -39,7 +39,7 @@ public:
   /// Names of the tissues and overrides.
   std::vector<std::string> names() const;
 
-private:
+ private:
   std::map<std::string, TissueParameters, std::less<>> tissues_;
 };
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
@@ -97,8 +97,9 @@ CoupledStepper::CoupledStepper(const SolidProblem& solid, BioheatProblem& heat, 
   options_.validate();
   const Mesh& m = solid_.mesh();
   if (heat_.mesh().n_nodes() != m.n_nodes() || heat_.mesh().n_cells() != m.n_cells())
-    throw InputError("heat", "the bioheat problem must live on the mechanics mesh (" + std::to_string(m.n_nodes()) +
-                                 " nodes, " + std::to_string(m.n_cells()) + " cells)");
+    throw InputError("heat", "the bioheat problem must live on the mechanics mesh (" +
+                                 std::to_string(m.n_nodes()) + " nodes, " + std::to_string(m.n_cells()) +
+                                 " cells)");
   if (options_.integrator == MechanicsIntegrator::quasi_static)
     quasi_static_ = std::make_unique<QuasiStaticSolver>(solid_, options_.quasi_static);
   else
@@ -206,8 +207,8 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
   return true;
 }
 
-bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1, SolidStepState& step,
-                                   MechanicsStats& stats, StepFailure& failure) {
+bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1,
+                                   SolidStepState& step, MechanicsStats& stats, StepFailure& failure) {
   (void)t0;
   Real h = t1 - s.time;
   int cuts = 0;
@@ -222,8 +223,9 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
       loads.loads(ta, tb, s.mech.u, L);
       stats.seconds_loads += seconds_since(c0);
     }
-    const bool tone_moved = tone_solved_.size() != s.tone.size() ||
-                            (s.tone.size() && (s.tone - tone_solved_).lpNorm<Eigen::Infinity>() > options_.rest_tone);
+    const bool tone_moved =
+        tone_solved_.size() != s.tone.size() ||
+        (s.tone.size() && (s.tone - tone_solved_).lpNorm<Eigen::Infinity>() > options_.rest_tone);
     if (!L.loaded && at_rest_ && !tone_moved && options_.rest_motion > 0) {
       // Unloaded and settled: no solve (the viscous history left is below what the outputs resolve).
       pressure_time_ += (tb - ta) * s.pressure;
@@ -293,7 +295,8 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
     s.pressure = step.pressure;
     s.stored_energy = step.stored_energy;
     sources_->dissipation += step.dissipation;
-    if (step.strain_change.size() == sources_->strain_path.size()) sources_->strain_path += step.strain_change;
+    if (step.strain_change.size() == sources_->strain_path.size())
+      sources_->strain_path += step.strain_change;
     std::swap(s.history, step.history);
     s.mech.u = u_trial;
     s.time = tb;
@@ -330,7 +333,8 @@ bool CoupledStepper::mechanics(CoupledState& s, LoadProvider& loads, Real t_end,
   const Real t_start = s.time;
   while (s.time < t_end - kTimeTol * std::max(1.0, std::abs(t_end))) {
     Real h = std::min(loads.max_substep(s.time), t_end - s.time);
-    if (!(h > 0)) throw InputError("loads.max_substep", "must be positive at t = " + std::to_string(s.time) + " s");
+    if (!(h > 0))
+      throw InputError("loads.max_substep", "must be positive at t = " + std::to_string(s.time) + " s");
     Real t1 = s.time + h;
     if (t_end - t1 < kTimeTol * std::max(1.0, std::abs(t_end))) t1 = t_end;
     if (!solve_substep(s, loads, s.time, t1, step, stats, failure)) {
@@ -360,8 +364,9 @@ VectorX CoupledStepper::nodal_stimulus(const PerfusionLaw& law, const StepSource
   return u;
 }
 
-void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
-                                   const ThermalLoads& external, const ToneCoupling* tone) {
+void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& sources,
+                                   CoupledStepReport& report, const ThermalLoads& external,
+                                   const ToneCoupling* tone) {
   const Mesh& m = solid_.mesh();
   const Index nc = m.n_cells();
   const Real dt = s.time - t0;
@@ -430,12 +435,14 @@ void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& 
     if (tone->resting->size() != nc * nq)
       throw InputError("tone.resting", "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
     if (tone->temperature_shift && tone->temperature_shift->size() != nc * nq)
-      throw InputError("tone.temperature_shift", "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
+      throw InputError("tone.temperature_shift",
+                       "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
     if (s.tone.size() != nc * nq) s.tone = *tone->resting;
     const Real span = pressure_span_ > 0 ? pressure_span_ : dt;
     std::vector<ToneStimulus> stim(static_cast<size_t>(nc * nq));
     for (Index e = 0; e < nc; ++e) {
-      const Real p = pressure_span_ > 0 ? pressure_time_[e] / span : (s.pressure.size() ? s.pressure[e] : 0.0);
+      const Real p =
+          pressure_span_ > 0 ? pressure_time_[e] / span : (s.pressure.size() ? s.pressure[e] : 0.0);
       for (int q = 0; q < nq; ++q) {
         Real T = 0;
         for (int a = 0; a < geo.n_nodes(); ++a)
@@ -452,8 +459,9 @@ void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& 
   report.seconds_tone += seconds_since(c1);
 }
 
-CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, Real t1, const ThermalLoads& external,
-                                          const ToneCoupling* tone, const RunContext* ctx) {
+CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, Real t1,
+                                          const ThermalLoads& external, const ToneCoupling* tone,
+                                          const RunContext* ctx) {
   const Mesh& m = solid_.mesh();
   const Index nc = m.n_cells();
   if (!(t1 > s.time) || !std::isfinite(t1))
@@ -550,7 +558,8 @@ void load_state(const StateArchive& a, CoupledState& s) {
   if (h.size() != static_cast<size_t>(s.history.size()) * kPronyDoubles || nq != s.history.n_qp())
     throw InputError("state.history", "the checkpoint's viscous history does not fit this model");
   for (Index i = 0; i < s.history.size(); ++i)
-    get_prony(h.data() + static_cast<size_t>(i) * kPronyDoubles, s.history.at(i / nq, static_cast<int>(i % nq)));
+    get_prony(h.data() + static_cast<size_t>(i) * kPronyDoubles,
+              s.history.at(i / nq, static_cast<int>(i % nq)));
   s.temperature = sized(a, "state.temperature", s.temperature.size());
   s.tone = sized(a, "state.tone", -1);
   s.time = a.scalar("state.time");

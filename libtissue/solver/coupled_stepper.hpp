@@ -7,7 +7,8 @@
 //      and tone frozen at t0. The solid's step state (history, dissipation, pressure) is an output of the
 //      accepted solve, committed here. Viscous energy, tool work and the tools' surface heat are summed as
 //      energies (StepSources). Unloaded tissue at rest is not solved.
-//   2. heat: BioheatProblem steps over [t0, t1] (each at most max_thermal_step) with the sources averaged over
+//   2. heat: BioheatProblem steps over [t0, t1] (each at most max_thermal_step) with the sources averaged
+//   over
 //      the macro step, so the heat added equals the dissipated and friction energy exactly.
 //   3. tone: the tone law over [t0, t1] with the substep-averaged cell pressure and the mean temperature.
 // A substep whose Newton solve fails is handled by the failure policy (SubstepPolicy): a fresh tangent with
@@ -77,12 +78,12 @@ struct ToneCoupling {
 
 /// State of the coupled problem advanced by CoupledStepper (owned by the caller).
 struct CoupledState {
-  DynamicState mech;     ///< displacement u (and velocity, acceleration for dynamics), 3 x #nodes
-  SolidHistory history;  ///< viscoelastic history per quadrature point (committed)
-  VectorX temperature;   ///< nodal temperature [K] (#nodes)
-  VectorX tone;          ///< tone per quadrature point (#cells x n_qp) in [0, 1]; empty: 0
-  Real time = 0;         ///< current time [s]
-  VectorX pressure;        ///< cell-mean hydrostatic pressure at the committed state [Pa] (#cells)
+  DynamicState mech;           ///< displacement u (and velocity, acceleration for dynamics), 3 x #nodes
+  SolidHistory history;        ///< viscoelastic history per quadrature point (committed)
+  VectorX temperature;         ///< nodal temperature [K] (#nodes)
+  VectorX tone;                ///< tone per quadrature point (#cells x n_qp) in [0, 1]; empty: 0
+  Real time = 0;               ///< current time [s]
+  VectorX pressure;            ///< cell-mean hydrostatic pressure at the committed state [Pa] (#cells)
   VectorX perfusion_stimulus;  ///< perfusion stimulus state per node [-] (PerfusionLaw; empty: 0)
   Real stored_energy = 0;      ///< stored energy of the solid at the committed state [J]
   Real elastic_energy = 0;     ///< of which in cells whose laws carry no history [J] (their work bookkeeping)
@@ -109,11 +110,11 @@ struct MechanicsStats {
 
 /// A substep that failed after the whole policy: what, where and what was tried.
 struct StepFailure {
-  Real t0 = 0, t1 = 0;        ///< the substep that failed [s]
-  std::string reason;         ///< the last Newton reason
-  std::string tried;          ///< the policy steps tried, e.g. "kept factorisation, exact Newton, 6 halvings"
-  Index worst_node = -1;      ///< node of the largest residual at the last iterate (-1 if unknown)
-  Real worst_residual = 0;    ///< that residual's size [N]
+  Real t0 = 0, t1 = 0;      ///< the substep that failed [s]
+  std::string reason;       ///< the last Newton reason
+  std::string tried;        ///< the policy steps tried, e.g. "kept factorisation, exact Newton, 6 halvings"
+  Index worst_node = -1;    ///< node of the largest residual at the last iterate (-1 if unknown)
+  Real worst_residual = 0;  ///< that residual's size [N]
 };
 
 /// What one macro step did.
@@ -154,8 +155,8 @@ class CoupledStepper {
   /// Step 1 alone: the mechanics substeps from s.time to t_end, adding to `sources` and `stats`. Returns
   /// false (and fills `failure`) if a substep failed after the policy; the state is then at that substep's
   /// start. For cycle jumping, which resolves a few cycles and then finishes the macro step itself.
-  bool mechanics(CoupledState& s, LoadProvider& loads, Real t_end, StepSources& sources, MechanicsStats& stats,
-                 StepFailure& failure, const RunContext* ctx = nullptr);
+  bool mechanics(CoupledState& s, LoadProvider& loads, Real t_end, StepSources& sources,
+                 MechanicsStats& stats, StepFailure& failure, const RunContext* ctx = nullptr);
   /// Steps 2 and 3 alone over the macro step [t0, s.time] with the given sources (energies over it).
   void heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
                      const ThermalLoads& external = {}, const ToneCoupling* tone = nullptr);
@@ -205,10 +206,10 @@ class CoupledStepper {
   std::unique_ptr<DynamicSolver> dynamic_;
   VectorX volume_;
   // Predictor and rest detection (carried from substep to substep of one run).
-  VectorX du_last_;      // displacement increment of the last solved substep
-  Real h_last_ = 0;      // its length [s]
+  VectorX du_last_;  // displacement increment of the last solved substep
+  Real h_last_ = 0;  // its length [s]
   bool at_rest_ = false;
-  VectorX tone_solved_;  // tone of the last solve
+  VectorX tone_solved_;    // tone of the last solve
   VectorX pressure_time_;  // time integral of the cell pressure over the macro step [Pa s]
   Real pressure_span_ = 0;
   StepSources* sources_ = nullptr;  // the sources being accumulated by mechanics()

@@ -29,18 +29,18 @@ struct StepSources {
   /// Zeroes everything for `cells` cells and `points` skin points.
   void reset(Index cells, Index points);
   /// Adds f times the mechanical energies (viscous heat, work) and the strain path accumulated since `before`
-  /// (cycle jumping: the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A repeated cycle
-  /// returns the tissue to the state it started from, so its work is the resolved work less `stored` [J],
-  /// the stored energy gained since `before` (else the energy stored by loading from rest would be counted
-  /// again in every jumped cycle: +52 % imbalance in 30 s of strokes).
+  /// (cycle jumping: the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A
+  /// repeated cycle returns the tissue to the state it started from, so its work is the resolved work less
+  /// `stored` [J], the stored energy gained since `before` (else the energy stored by loading from rest would
+  /// be counted again in every jumped cycle: +52 % imbalance in 30 s of strokes).
   void extrapolate(const StepSources& before, Real f, Real stored = 0);
 };
 
 /// The mechanical loads at the end of one substep.
 struct SubstepLoads {
-  MechanicalLoad load;             ///< dead nodal forces f_ext and prescribed displacements (3 x #nodes)
-  std::vector<SolidForm*> forms;   ///< rigid tools in contact (owned by the provider)
-  bool loaded = false;             ///< some load acts on the tissue (false: unloaded, may rest)
+  MechanicalLoad load;            ///< dead nodal forces f_ext and prescribed displacements (3 x #nodes)
+  std::vector<SolidForm*> forms;  ///< rigid tools in contact (owned by the provider)
+  bool loaded = false;            ///< some load acts on the tissue (false: unloaded, may rest)
   /// The dead loads as a function of time inside the substep (the dynamic integrator samples it at its
   /// alpha levels); empty: `load` held over the substep.
   LoadFunction path;

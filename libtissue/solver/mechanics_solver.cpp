@@ -12,8 +12,9 @@ namespace tissue {
 // ---------------------------------------------------------------------------------------------
 // StaticEquilibrium
 
-StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs,
-                                     std::span<SolidForm* const> forms, SolidStepState* step)
+StaticEquilibrium::StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load,
+                                     const SolidInputs* inputs, std::span<SolidForm* const> forms,
+                                     SolidStepState* step)
     : solid_(solid), load_(load), inputs_(inputs), forms_(forms), step_(step) {
   f_ext_norm_ = load_.f_ext.size() ? load_.f_ext.norm() : 0.0;
 }
@@ -33,7 +34,8 @@ bool StaticEquilibrium::has_energy() const {
 
 NewtonEvaluation StaticEquilibrium::evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent,
                                              std::vector<LowRankTerm>* low_rank) {
-  if (tangent && (tangent->rows() != n_equations() || tangent->nonZeros() != solid_.assembly_map().nonzeros()))
+  if (tangent &&
+      (tangent->rows() != n_equations() || tangent->nonZeros() != solid_.assembly_map().nonzeros()))
     *tangent = solid_.assembly_map().make_matrix();
   const VectorX u = full(x);
   VectorX f;
@@ -68,7 +70,8 @@ void QuasiStaticOptions::validate() const {
   newton.validate();
   linear.validate();
   if (max_cuts < 0) throw InputError("max_cuts", "must be non-negative");
-  if (!(force_tolerance >= 0 && force_tolerance < 1)) throw InputError("force_tolerance", "must lie in [0, 1)");
+  if (!(force_tolerance >= 0 && force_tolerance < 1))
+    throw InputError("force_tolerance", "must lie in [0, 1)");
 }
 
 std::string MechanicsRunSummary::brief() const {
@@ -95,8 +98,7 @@ QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptio
 
 NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
                                             std::span<SolidForm* const> forms, SolidStepState& step,
-                                            bool exact, int max_iterations,
-                                            const VectorX* other_start) {
+                                            bool exact, int max_iterations, const VectorX* other_start) {
   if (u.size() != solid_.dofs().n_dofs()) u = VectorX::Zero(solid_.dofs().n_dofs());
   StaticEquilibrium problem(solid_, load, &inputs, forms, &step);
   VectorX x;
@@ -140,8 +142,8 @@ NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& lo
   return s;
 }
 
-MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& load, Real t0, Real t1, int steps,
-                                             const StepCallback& on_step, const RunContext* ctx,
+MechanicsRunSummary QuasiStaticSolver::solve(VectorX& u, const LoadFunction& load, Real t0, Real t1,
+                                             int steps, const StepCallback& on_step, const RunContext* ctx,
                                              const SolidInputs* inputs, SolidHistory* history) {
   if (solid_.needs_history() && !history)
     throw InputError("history", "a region has a viscoelastic law: pass the committed SolidHistory");
@@ -211,11 +213,19 @@ void DynamicOptions::validate() const {
 namespace {
 /// One generalized-alpha step as a Newton problem in the free displacements at t + dt.
 class AlphaStep final : public NewtonProblem {
-public:
+ public:
   AlphaStep(const SolidProblem& solid, const SparseMatrix& M, const GeneralizedAlphaParameters& p,
             const DynamicState& s0, const MechanicalLoad& load_end, const MechanicalLoad& load_alpha, Real dt,
             const SolidInputs* inputs, SolidStepState* step)
-      : solid_(solid), M_(M), p_(p), s0_(s0), end_(load_end), alpha_(load_alpha), dt_(dt), in_(inputs), step_(step) {}
+      : solid_(solid),
+        M_(M),
+        p_(p),
+        s0_(s0),
+        end_(load_end),
+        alpha_(load_alpha),
+        dt_(dt),
+        in_(inputs),
+        step_(step) {}
 
   Index n_equations() const override { return solid_.dofs().n_equations(); }
 
@@ -260,7 +270,7 @@ public:
     return out;
   }
 
-private:
+ private:
   const SolidProblem& solid_;
   const SparseMatrix& M_;
   const GeneralizedAlphaParameters& p_;
@@ -317,7 +327,8 @@ NewtonSummary DynamicSolver::try_step(DynamicState& s, const LoadFunction& load,
 }
 
 MechanicsRunSummary DynamicSolver::step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
-                                       const SolidInputs* inputs, SolidHistory* history, VectorX* dissipation) {
+                                        const SolidInputs* inputs, SolidHistory* history,
+                                        VectorX* dissipation) {
   if (solid_.needs_history() && !history)
     throw InputError("history", "a region has a viscoelastic law: pass the committed SolidHistory");
   MechanicsRunSummary out;

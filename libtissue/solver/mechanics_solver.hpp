@@ -34,11 +34,13 @@ class StaticEquilibrium final : public NewtonProblem {
  public:
   /// Borrows the solid, the load, the inputs (step length, temperature, tone, committed history), the forms
   /// and the step state (all may be null / empty except the solid and the load).
-  StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load, const SolidInputs* inputs = nullptr,
-                    std::span<SolidForm* const> forms = {}, SolidStepState* step = nullptr);
+  StaticEquilibrium(const SolidProblem& solid, const MechanicalLoad& load,
+                    const SolidInputs* inputs = nullptr, std::span<SolidForm* const> forms = {},
+                    SolidStepState* step = nullptr);
   /// Number of free dofs.
   Index n_equations() const override { return solid_.dofs().n_equations(); }
-  /// r = (f_int + f_forms - f_ext) at the free dofs, tangent, energy W(u) + E_forms - f_ext . u, admissibility.
+  /// r = (f_int + f_forms - f_ext) at the free dofs, tangent, energy W(u) + E_forms - f_ext . u,
+  /// admissibility.
   NewtonEvaluation evaluate(const VectorX& x, VectorX* residual, SparseMatrix* tangent,
                             std::vector<LowRankTerm>* low_rank) override;
   /// True unless a form is non-conservative (friction).
@@ -98,9 +100,8 @@ class QuasiStaticSolver {
   /// `other_start` (all dofs), Newton starts from whichever of u and *other_start has the smaller residual
   /// (one extra force-only element pass), so a predictor can never start worse than the fallback.
   NewtonSummary solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
-                           std::span<SolidForm* const> forms, SolidStepState& step,
-                           bool exact = false, int max_iterations = 0,
-                           const VectorX* other_start = nullptr);
+                           std::span<SolidForm* const> forms, SolidStepState& step, bool exact = false,
+                           int max_iterations = 0, const VectorX* other_start = nullptr);
   /// Follows a load path from t0 to t1 in `steps` equal steps (u updated in place), halving a step whose
   /// Newton solve fails (up to max_cuts times in a row) and growing back after successes. `inputs` gives
   /// temperature and tone (its dt and history are set per step); `history` (needed by viscous laws) is the
@@ -164,8 +165,8 @@ class DynamicSolver {
   Real kinetic_energy(const DynamicState& s) const;
 
  private:
-  NewtonSummary try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt, const SolidInputs& inputs,
-                         SolidStepState& step);
+  NewtonSummary try_step(DynamicState& s, const LoadFunction& load, Real t, Real dt,
+                         const SolidInputs& inputs, SolidStepState& step);
   const SolidProblem& solid_;
   DynamicOptions options_;
   GeneralizedAlphaParameters p_;

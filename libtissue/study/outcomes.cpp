@@ -14,12 +14,19 @@ struct Kind {
 };
 
 /// Every outcome kind, per muscle first.
-constexpr Kind kKinds[] = {
-    {"tone_change", "1", true},        {"modulus_change", "Pa", true}, {"peak_temperature", "K", true},
-    {"safety_flags", "1", true},       {"work", "J", false},           {"friction_heat", "J", false},
-    {"dissipated_heat", "J", false},   {"contact_heat", "J", false},   {"peak_contact_pressure", "Pa", false},
-    {"applied_force", "N", false},     {"max_temperature", "K", false}, {"flags_total", "1", false},
-    {"wall_seconds", "s", false}};
+constexpr Kind kKinds[] = {{"tone_change", "1", true},
+                           {"modulus_change", "Pa", true},
+                           {"peak_temperature", "K", true},
+                           {"safety_flags", "1", true},
+                           {"work", "J", false},
+                           {"friction_heat", "J", false},
+                           {"dissipated_heat", "J", false},
+                           {"contact_heat", "J", false},
+                           {"peak_contact_pressure", "Pa", false},
+                           {"applied_force", "N", false},
+                           {"max_temperature", "K", false},
+                           {"flags_total", "1", false},
+                           {"wall_seconds", "s", false}};
 
 const Kind* find_kind(std::string_view name) {
   for (const Kind& k : kKinds)

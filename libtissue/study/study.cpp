@@ -151,7 +151,8 @@ void write_table(H5File& f, const Sweep& s, const StudyTable& t) {
   f.set_attr("/table", "columns", columns);
 }
 
-/// Writes /cases/case_NNNN: an external link to the root of each case file that exists (relative to study.h5).
+/// Writes /cases/case_NNNN: an external link to the root of each case file that exists (relative to
+/// study.h5).
 void write_links(H5File& f, const std::filesystem::path& study, const StudyTable& t) {
   f.create_groups("/cases");
   for (int c : t.cases) {
@@ -168,10 +169,14 @@ void write_links(H5File& f, const std::filesystem::path& study, const StudyTable
 
 std::string_view to_string(CaseStatus status) {
   switch (status) {
-    case CaseStatus::missing: return "missing";
-    case CaseStatus::interrupted: return "interrupted";
-    case CaseStatus::failed: return "failed";
-    case CaseStatus::completed: return "completed";
+    case CaseStatus::missing:
+      return "missing";
+    case CaseStatus::interrupted:
+      return "interrupted";
+    case CaseStatus::failed:
+      return "failed";
+    case CaseStatus::completed:
+      return "completed";
   }
   return "?";
 }

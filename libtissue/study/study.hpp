@@ -32,13 +32,13 @@ CaseStatus case_status(const std::filesystem::path& file);
 
 /// What run_case did with one case.
 struct CaseRun {
-  int index = 0;                              ///< case number
-  CaseStatus before = CaseStatus::missing;    ///< status found in the study folder
-  CaseStatus after = CaseStatus::missing;     ///< status when it returned
-  bool ran = false;                           ///< whether it computed (false: skipped, already done)
-  bool resumed = false;                       ///< whether it continued from the case's checkpoint
-  double seconds = 0;                         ///< wall time [s]
-  std::string message;                        ///< why it failed ("" otherwise)
+  int index = 0;                            ///< case number
+  CaseStatus before = CaseStatus::missing;  ///< status found in the study folder
+  CaseStatus after = CaseStatus::missing;   ///< status when it returned
+  bool ran = false;                         ///< whether it computed (false: skipped, already done)
+  bool resumed = false;                     ///< whether it continued from the case's checkpoint
+  double seconds = 0;                       ///< wall time [s]
+  std::string message;                      ///< why it failed ("" otherwise)
 };
 
 /// Builds the model of a case once and hands it out again while the cases ask for the same [model].
@@ -61,13 +61,13 @@ CaseRun run_case(const Sweep& sweep, int index, const std::filesystem::path& stu
 
 /// The study's table: one row per case with its parameter values, status and outcomes.
 struct StudyTable {
-  std::vector<std::string> parameters;            ///< parameter keys (columns)
-  std::vector<bool> numeric;                      ///< per parameter: SI numbers (else names such as "oil")
-  std::vector<std::string> outcomes;              ///< outcome names (columns), in [outputs] order
-  std::vector<int> cases;                         ///< case numbers (rows)
-  std::vector<std::string> status;                ///< per row: the case's status
-  std::vector<std::vector<SweepValue>> values;    ///< per row: one value per parameter
-  std::vector<std::vector<Real>> results;         ///< per row: one value per outcome (NaN: not completed)
+  std::vector<std::string> parameters;          ///< parameter keys (columns)
+  std::vector<bool> numeric;                    ///< per parameter: SI numbers (else names such as "oil")
+  std::vector<std::string> outcomes;            ///< outcome names (columns), in [outputs] order
+  std::vector<int> cases;                       ///< case numbers (rows)
+  std::vector<std::string> status;              ///< per row: the case's status
+  std::vector<std::vector<SweepValue>> values;  ///< per row: one value per parameter
+  std::vector<std::vector<Real>> results;       ///< per row: one value per outcome (NaN: not completed)
 };
 
 /// Reads the study table from the case files of `study` (outcomes chosen by the sweep's [outputs]).

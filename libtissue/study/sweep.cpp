@@ -100,8 +100,8 @@ void read_range(const std::string& label, const toml::node& n, const std::string
       fail(label, &n, field, e.message());
     }
     if (!(a.dim == b.dim))
-      fail(label, &n, field, "the bounds differ in dimension: " + units::describe(a.dim) + " and " +
-                                 units::describe(b.dim));
+      fail(label, &n, field,
+           "the bounds differ in dimension: " + units::describe(a.dim) + " and " + units::describe(b.dim));
     p.lo = a.value, p.hi = b.value;
     p.unit = unit_of(*lo.value<std::string>());
     if (!p.unit.empty()) {
@@ -303,10 +303,18 @@ std::string parser_field(std::string_view key) {
 /// The TOML node a value is written as.
 void assign(toml::table& t, const std::string& name, const SweepValue& v) {
   switch (v.kind) {
-    case SweepValue::Kind::string: t.insert_or_assign(name, v.text); break;
-    case SweepValue::Kind::number: t.insert_or_assign(name, v.si); break;
-    case SweepValue::Kind::integer: t.insert_or_assign(name, static_cast<int64_t>(v.si)); break;
-    case SweepValue::Kind::boolean: t.insert_or_assign(name, v.si != 0); break;
+    case SweepValue::Kind::string:
+      t.insert_or_assign(name, v.text);
+      break;
+    case SweepValue::Kind::number:
+      t.insert_or_assign(name, v.si);
+      break;
+    case SweepValue::Kind::integer:
+      t.insert_or_assign(name, static_cast<int64_t>(v.si));
+      break;
+    case SweepValue::Kind::boolean:
+      t.insert_or_assign(name, v.si != 0);
+      break;
   }
 }
 
@@ -333,8 +341,9 @@ void apply(const std::string& label, toml::table& root, const SweepParameter& p,
     }
     t = next->as_table();
     if (!t)
-      throw InputError(p.where, "parameter.key",
-                       "'" + p.key + "': '" + segs[i] + "' in the base session " + label + " is a value, not a table");
+      throw InputError(
+          p.where, "parameter.key",
+          "'" + p.key + "': '" + segs[i] + "' in the base session " + label + " is a value, not a table");
   }
   assign(*t, segs.back(), v);
 }
@@ -366,7 +375,8 @@ toml::table case_document(const Sweep& s, int index) {
     if (e.field() == field || e.field().rfind(field + ".", 0) == 0)
       throw InputError(p.where, e.field(), e.message() + which + ")");
   }
-  throw InputError(SourceLocation{s.source, 0, 0}, e.field(), e.message() + which + "; base " + s.base.string() + ")");
+  throw InputError(SourceLocation{s.source, 0, 0}, e.field(),
+                   e.message() + which + "; base " + s.base.string() + ")");
 }
 
 }  // namespace

@@ -16,12 +16,12 @@ struct KneadingOptions {
   Real glide_speed = 0.01;       ///< speed of the circle centre along the fibres [m/s]; calibration choice
   Real mu = friction::dry_skin;  ///< friction [-]: dry skin, kneading grips rather than glides
                                  ///< (Veijgen et al. 2013, Tribol Lett 49:251)
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real ramp = 1.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
-  Real duration = 60.0;                     ///< total time [s]; calibration choice
-  Real inset = 0.0;                         ///< margin of the circles inside the region's extent [m]
+  Real ramp = 1.0;            ///< force ramp-in and ramp-out [s]; calibration choice
+  Real duration = 60.0;       ///< total time [s]; calibration choice
+  Real inset = 0.0;           ///< margin of the circles inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>"): non-positive force, frequency, radius, duration; negative
   /// glide_speed, ramp, mu, inset; modulation or eta outside [0, 1]; frequency above 5 Hz.
   void validate(std::string_view prefix = "kneading") const;

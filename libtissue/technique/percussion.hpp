@@ -17,11 +17,11 @@ struct PercussionOptions {
   Real contact_fraction = 0.3;   ///< fraction of each period in contact [-]; calibration choice
   Real glide_speed = 0.02;       ///< travel of the tapping point along the fibres [m/s]; calibration choice
   Real mu = friction::dry_skin;  ///< friction while in contact [-] (Veijgen et al. 2013)
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real duration = 30.0;                     ///< total time [s]; calibration choice
-  Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]
+  Real duration = 30.0;       ///< total time [s]; calibration choice
+  Real inset = 0.0;           ///< margin of the path inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>"): non-positive peak_force, duration; frequency outside
   /// [1, 20] Hz; contact_fraction outside (0, 1]; negative glide_speed, mu, inset; eta outside [0, 1].
   void validate(std::string_view prefix = "percussion") const;
@@ -116,12 +116,12 @@ struct VibrationOptions {
   Real frequency = 20.0;               ///< [Hz]; calibration choice within 10-50 Hz
   Real glide_speed = 0.0;              ///< travel along the fibres [m/s] (0: stationary at the centre)
   Real mu = friction::oiled_skin;      ///< friction [-]
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real ramp = 1.0;                          ///< ramp-in and ramp-out of the mean force [s]
-  Real duration = 30.0;                     ///< total time [s]; calibration choice
-  Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]
+  Real ramp = 1.0;            ///< ramp-in and ramp-out of the mean force [s]
+  Real duration = 30.0;       ///< total time [s]; calibration choice
+  Real inset = 0.0;           ///< margin of the path inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>"): non-positive mean_force, duration; amplitude outside
   /// [0, mean_force]; frequency outside [1, 100] Hz; negative glide_speed, ramp, mu, inset.
   void validate(std::string_view prefix = "vibration") const;

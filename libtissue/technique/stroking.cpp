@@ -26,7 +26,7 @@ void validate_glide(const O& o, std::string_view prefix) {
 
 template <class O>
 GlideMotion make_glide(Path path, const O& o) {
-  return GlideMotion{std::move(path), o.tool,   o.force, o.speed,    o.mu, o.eta, o.hand_temperature,
+  return GlideMotion{std::move(path),    o.tool, o.force,   o.speed, o.mu, o.eta, o.hand_temperature,
                      o.hand_conductance, o.ramp, o.duration};
 }
 
@@ -34,8 +34,8 @@ GlideMotion make_glide(Path path, const O& o) {
 
 ToolCommand GlideMotion::command(Real t) const {
   if (t < 0 || t > duration) return ToolCommand::inactive();
-  ToolCommand c =
-      tool_on_path(path, reciprocate(path, speed, t), tool, force * ramp_envelope(t, ramp, duration), mu, eta);
+  ToolCommand c = tool_on_path(path, reciprocate(path, speed, t), tool,
+                               force * ramp_envelope(t, ramp, duration), mu, eta);
   warm_hand(c, hand_temperature, hand_conductance);
   return c;
 }

@@ -8,16 +8,16 @@ namespace tissue {
 /// Shared motion of the gliding techniques: back-and-forth travel along a path at constant speed with
 /// a force ramped in and out (implementation detail of Stroking, DeepStroking, HotStone).
 struct GlideMotion {
-  Path path;          ///< the stroke path
-  Footprint tool;     ///< contact shape
-  Real force = 0;     ///< plateau normal force [N]
-  Real speed = 0;     ///< gliding speed [m/s]
-  Real mu = 0;        ///< friction coefficient [-]
-  Real eta = 0;       ///< friction heat fraction into the skin [-]
+  Path path;                                 ///< the stroke path
+  Footprint tool;                            ///< contact shape
+  Real force = 0;                            ///< plateau normal force [N]
+  Real speed = 0;                            ///< gliding speed [m/s]
+  Real mu = 0;                               ///< friction coefficient [-]
+  Real eta = 0;                              ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K]
   Real hand_conductance = 0;                 ///< hand/skin contact conductance [W/m^2/K]; 0: no conduction
-  Real ramp = 0;      ///< force ramp-in/out time [s]
-  Real duration = 0;  ///< total time [s]
+  Real ramp = 0;                             ///< force ramp-in/out time [s]
+  Real duration = 0;                         ///< total time [s]
 
   /// Tool command at t [s] (inactive outside [0, duration]).
   ToolCommand command(Real t) const;
@@ -34,13 +34,13 @@ struct StrokingOptions {
                                        ///< (gluteal indentation loads are 1-30 N, Isogai 2022 JPTS 34:777)
   Real speed = 0.075;              ///< gliding speed [m/s]; calibration choice, mid of the 5-10 cm/s taught
   Real mu = friction::oiled_skin;  ///< friction coefficient, oiled skin [-]
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real ramp = 1.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
-  Real duration = 60.0;                     ///< total time [s]; calibration choice
-  int lanes = 1;                            ///< parallel strokes across the muscle (generated paths)
-  Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]
+  Real ramp = 1.0;            ///< force ramp-in and ramp-out [s]; calibration choice
+  Real duration = 60.0;       ///< total time [s]; calibration choice
+  int lanes = 1;              ///< parallel strokes across the muscle (generated paths)
+  Real inset = 0.0;           ///< margin of the path inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>") for non-positive force, speed, duration, lanes; negative
   /// ramp, mu, inset; eta outside [0, 1]; ramps longer than half the duration.
   void validate(std::string_view prefix = "stroking") const;
@@ -80,18 +80,18 @@ class Stroking final : public Technique {
 
 /// Options of DeepStroking (slow, strong strokes along the fibres with forearm or thumb).
 struct DeepStrokingOptions {
-  Footprint tool = Footprint::forearm();    ///< contact shape (forearm; thumb is the alternative)
-  Real force = 50.0;                        ///< normal force [N]; calibration choice ("strong": above the
-                                            ///< 1-30 N gluteal indentation range of Isogai 2022)
-  Real speed = 0.015;                       ///< gliding speed [m/s]; calibration choice, 1-2 cm/s
-  Real mu = friction::oiled_skin;           ///< friction coefficient, oiled skin [-]
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Footprint tool = Footprint::forearm();     ///< contact shape (forearm; thumb is the alternative)
+  Real force = 50.0;                         ///< normal force [N]; calibration choice ("strong": above the
+                                             ///< 1-30 N gluteal indentation range of Isogai 2022)
+  Real speed = 0.015;                        ///< gliding speed [m/s]; calibration choice, 1-2 cm/s
+  Real mu = friction::oiled_skin;            ///< friction coefficient, oiled skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real ramp = 2.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
-  Real duration = 60.0;                     ///< total time [s]; calibration choice
-  int lanes = 1;                            ///< parallel strokes across the muscle (generated paths)
-  Real inset = 0.0;                         ///< margin of the path inside the region's extent [m]
+  Real ramp = 2.0;            ///< force ramp-in and ramp-out [s]; calibration choice
+  Real duration = 60.0;       ///< total time [s]; calibration choice
+  int lanes = 1;              ///< parallel strokes across the muscle (generated paths)
+  Real inset = 0.0;           ///< margin of the path inside the region's extent [m]
   /// Same rules as StrokingOptions::validate.
   void validate(std::string_view prefix = "deep_stroking") const;
 };

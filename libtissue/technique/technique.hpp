@@ -84,7 +84,8 @@ inline constexpr Real kHandConductance = 2000.0;
 /// Makes a hand tool a heat source: tool temperature `temperature` [K] and contact conductance
 /// `conductance` [W/m^2/K] over the footprint (nothing when the conductance is 0).
 void warm_hand(ToolCommand& c, Real temperature, Real conductance);
-/// Throws InputError "<prefix>.hand_temperature" outside 15-45 degC or "<prefix>.hand_conductance" if negative.
+/// Throws InputError "<prefix>.hand_temperature" outside 15-45 degC or "<prefix>.hand_conductance" if
+/// negative.
 void require_hand(Real temperature, Real conductance, std::string_view prefix);
 
 }  // namespace tissue

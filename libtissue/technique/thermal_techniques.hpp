@@ -10,7 +10,7 @@ struct HeatPackOptions {
   Footprint pack = Footprint::heat_pack();  ///< contact shape (24 x 16 cm pad)
   Real temperature = kCelsius + 42.0;       ///< pad surface temperature [K]; calibration choice (42 C: at or
                                             ///< below the ~44 C that skin tolerates for hours, Henriques &
-                                       ///< Moritz 1947; CEM43 dose grows above 43 C, Sapareto & Dewey 1984)
+  ///< Moritz 1947; CEM43 dose grows above 43 C, Sapareto & Dewey 1984)
   Real heat_transfer = 100.0;  ///< contact conductance pad/skin [W/m^2/K]; calibration choice
                                ///< (towel-wrapped pad)
   Real force = 0.0;            ///< pad weight or light pressure [N] (0: thermal only)

@@ -34,7 +34,8 @@ ToolCommand TransverseFriction::command(Real t) const {
   if (t < 0 || t > o.duration) return ToolCommand::inactive();
   PathState st = oscillate(path_, o.frequency, t);
   st.heading = path_.heading();  // the thumb keeps its orientation along the fibres
-  ToolCommand c = tool_on_path(path_, st, o.tool, o.force * ramp_envelope(t, o.ramp, o.duration), o.mu, o.eta);
+  ToolCommand c =
+      tool_on_path(path_, st, o.tool, o.force * ramp_envelope(t, o.ramp, o.duration), o.mu, o.eta);
   warm_hand(c, o.hand_temperature, o.hand_conductance);
   return c;
 }

@@ -14,12 +14,12 @@ struct TransverseFrictionOptions {
   Real amplitude = 0.008;               ///< half the cross-fibre excursion [m]; calibration choice
   Real offset_along = 0.0;              ///< position along the fibres from the region centre [m]
   Real mu = friction::dry_skin;         ///< friction [-]: no lubricant (Veijgen et al. 2013)
-  Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
+  Real eta = kDefaultFrictionHeatFraction;   ///< friction heat fraction into the skin [-]
   Real hand_temperature = kHandTemperature;  ///< the hand's skin temperature [K] (kHandTemperature)
   Real hand_conductance = 0;  ///< hand/skin contact conductance [W/m^2/K]; 0 (default): no conduction
-  Real ramp = 2.0;                          ///< force ramp-in and ramp-out [s]; calibration choice
-  Real duration = 120.0;                    ///< total time [s]; calibration choice
-  Real inset = 0.0;                         ///< margin of the stroke inside the region's extent [m]
+  Real ramp = 2.0;            ///< force ramp-in and ramp-out [s]; calibration choice
+  Real duration = 120.0;      ///< total time [s]; calibration choice
+  Real inset = 0.0;           ///< margin of the stroke inside the region's extent [m]
   /// Throws InputError("<prefix>.<field>"): non-positive force, amplitude, duration; frequency
   /// outside (0, 5] Hz; negative mu, ramp, inset; eta outside [0, 1]; the stroke not fitting.
   void validate(std::string_view prefix = "transverse_friction") const;

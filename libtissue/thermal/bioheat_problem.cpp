@@ -349,8 +349,8 @@ void BioheatProblem::set_cell_perfusion(std::span<const Real> w) {
 
 void BioheatProblem::check_perfusion_size(std::string_view field, size_t n) const {
   if (n != perf_qp_.size())
-    throw InputError(std::string(field),
-                     "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) + " values, got " + std::to_string(n));
+    throw InputError(std::string(field), "expected #cells x n_qp = " + std::to_string(perf_qp_.size()) +
+                                             " values, got " + std::to_string(n));
 }
 
 void BioheatProblem::set_perfusion_qp(std::span<const Real> w) {
@@ -370,7 +370,9 @@ void BioheatProblem::set_perfusion_qp(std::span<const Real> w) {
   perf_dirty_ = true;
 }
 
-void BioheatProblem::save(StateArchive& a) const { a.put("heat.perfusion", std::span<const Real>(perf_qp_)); }
+void BioheatProblem::save(StateArchive& a) const {
+  a.put("heat.perfusion", std::span<const Real>(perf_qp_));
+}
 
 void BioheatProblem::load(const StateArchive& a) {
   const std::vector<double>& w = a.get("heat.perfusion");

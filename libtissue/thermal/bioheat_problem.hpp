@@ -164,8 +164,8 @@ class BioheatProblem {
   void set_perfusion(const PerfusionLaw& law, const VectorX& T, const VectorX& s);
   /// Perfusion at the quadrature points [1/s] (#cells x n_qp, cell-major).
   const std::vector<Real>& perfusion_qp() const { return perf_qp_; }
-  /// Writes the perfusion it holds to `a` under "heat.perfusion" (a checkpoint): set_perfusion keeps it within
-  /// perfusion_update_tolerance of the law's value, so it is state, not a function of the temperature.
+  /// Writes the perfusion it holds to `a` under "heat.perfusion" (a checkpoint): set_perfusion keeps it
+  /// within perfusion_update_tolerance of the law's value, so it is state, not a function of the temperature.
   void save(StateArchive& a) const;
   /// Reads what save() wrote (exactly, no update tolerance); InputError "heat.perfusion" for another model.
   void load(const StateArchive& a);

@@ -30,7 +30,7 @@ struct PerfusionLaw {
   /// Time constant of the decay after the stimulus [s]: skin flow back to baseline 35-40 min after 5 min of
   /// Gua Sha (Dubinskaya 2023; [model.tau_decay_skin], calibration choice; muscle 900 s).
   Real tau_decay = 720.0;
-  Real max_factor = 10.0;                        ///< upper bound of w_b / w_b0 (guards extreme T) [-]
+  Real max_factor = 10.0;  ///< upper bound of w_b / w_b0 (guards extreme T) [-]
   /// Deviatoric strain rate at which the massage stimulus is half its full level [1/s] (calibration choice:
   /// data/physiology/perfusion.toml [model.stimulus_half_rate]).
   Real half_rate = 0.3;

@@ -12,8 +12,8 @@ int main() {
   const tissue::Mesh box = tissue::make_box_mesh(o);
   tissue::DofMap dofs(box.n_nodes(), 3);
   dofs.finalize();
-  tissue::SolidProblem solid(box, {{tissue::HyperelasticLaw{tissue::NeoHookean{1e3}, tissue::VolumetricLogJ{1e5}}, 1000}},
-                             dofs);
+  tissue::SolidProblem solid(
+      box, {{tissue::HyperelasticLaw{tissue::NeoHookean{1e3}, tissue::VolumetricLogJ{1e5}}, 1000}}, dofs);
   tissue::VectorX u = tissue::VectorX::Zero(3 * box.n_nodes());
   const auto ev = solid.evaluate(u, nullptr, nullptr);
   std::printf("consumer: lumbar-hip coarse model has %ld cells; box energy at rest %g J\n",

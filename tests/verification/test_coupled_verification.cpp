@@ -299,13 +299,14 @@ TEST_CASE("Sustained compression inhibits tone through the coupled step and tone
   CHECK(std::abs(a_recovered - 0.4) < 0.1 * std::abs(a_loaded - 0.4));  // 300 s = 3 tau: within e^-3
 }
 
-TEST_CASE("The tools' work is the stress work along the substep: one substep of a ramp gives the converged "
-          "force integral, and the budget closes",
-          "[verification][coupled][energy]") {
-  // A compression ramp 0 -> 0.1 % of the edge in T = 1 s, six relaxation times of the Prony branch. The stress
-  // work along the substep (the branch's exact mean over the substep) is exact for a ramp at small strain,
-  // whatever the substep; the reaction-force trapezoid is not: one substep misses the viscous overstress the
-  // branch has relaxed by its end.
+TEST_CASE(
+    "The tools' work is the stress work along the substep: one substep of a ramp gives the converged "
+    "force integral, and the budget closes",
+    "[verification][coupled][energy]") {
+  // A compression ramp 0 -> 0.1 % of the edge in T = 1 s, six relaxation times of the Prony branch. The
+  // stress work along the substep (the branch's exact mean over the substep) is exact for a ramp at small
+  // strain, whatever the substep; the reaction-force trapezoid is not: one substep misses the viscous
+  // overstress the branch has relaxed by its end.
   constexpr Real kRampTime = 1.0, kRampDepth = 0.001 * kL;
   auto ramp_work = [](int substeps, Real* force_trapezoid, Real* stored, Real* dissipated) {
     Block b;
@@ -332,11 +333,11 @@ TEST_CASE("The tools' work is the stress work along the substep: one substep of 
   Real trap1 = 0, trap_ref = 0, stored1 = 0, stored_ref = 0, diss1 = 0, diss_ref = 0;
   const Real work1 = ramp_work(1, &trap1, &stored1, &diss1);
   const Real work_ref = ramp_work(256, &trap_ref, &stored_ref, &diss_ref);
-  INFO("one substep: work " << work1 << " J, force trapezoid " << trap1 << " J; 256 substeps: work " << work_ref
-                            << " J, force trapezoid " << trap_ref << " J");
+  INFO("one substep: work " << work1 << " J, force trapezoid " << trap1 << " J; 256 substeps: work "
+                            << work_ref << " J, force trapezoid " << trap_ref << " J");
   CHECK(work1 > 0);
-  CHECK(work1 == Approx(trap_ref).epsilon(2e-3));     // the converged force integral
-  CHECK(work_ref == Approx(trap_ref).epsilon(2e-3));  // any substep: the same work
+  CHECK(work1 == Approx(trap_ref).epsilon(2e-3));       // the converged force integral
+  CHECK(work_ref == Approx(trap_ref).epsilon(2e-3));    // any substep: the same work
   CHECK(std::abs(trap1 - trap_ref) > 0.05 * trap_ref);  // the one-substep trapezoid is 5 % off or more
   // The budget: work = stored + dissipated (no deficit deferred on a monotone ramp). Exact in one macro step;
   // over 256 the block warms by the dissipated heat between them (tiny heat capacity) and m(T) then scales
@@ -346,9 +347,10 @@ TEST_CASE("The tools' work is the stress work along the substep: one substep of 
   CHECK(diss1 > 0.05 * work1);  // the branch dissipates a visible share
 }
 
-TEST_CASE("A warm hand held on a slab brings its surface to the contact steady state "
-          "T_s = (h T_hand + k/L T_core) / (h + k/L)",
-          "[verification][thermal][hand]") {
+TEST_CASE(
+    "A warm hand held on a slab brings its surface to the contact steady state "
+    "T_s = (h T_hand + k/L T_core) / (h + k/L)",
+    "[verification][thermal][hand]") {
   // A 2 x 2 cm slab, L = 1 cm thick, core temperature below, no perfusion or metabolism, insulated sides;
   // the palm of a static compression covers the whole top face. The contact conductance and the hand's
   // temperature come from the technique's command through the contact load, as in a session. Linear
@@ -358,11 +360,12 @@ TEST_CASE("A warm hand held on a slab brings its surface to the contact steady s
   ThermalBoundary bc;
   bc.fixed = {{"zmin", kCore}};
   bc.load_surface = "zmax";
-  BioheatProblem heat(m, {ThermalProperties{1100.0, 3400.0, kK, 0.0, 0.0, std::nullopt}}, BloodProperties{}, bc);
+  BioheatProblem heat(m, {ThermalProperties{1100.0, 3400.0, kK, 0.0, 0.0, std::nullopt}}, BloodProperties{},
+                      bc);
   const ContactLoad contact(m, m.facet_set("zmax"));
   REQUIRE(contact.quadrature().size() == heat.load_surface()->size());
-  for (const auto& [T_hand, h] : {std::pair{kCelsius + 33.0, kHandConductance}, std::pair{kCelsius + 40.0, 500.0},
-                                 std::pair{kCelsius + 40.0, 0.0}}) {
+  for (const auto& [T_hand, h] : {std::pair{kCelsius + 33.0, kHandConductance},
+                                  std::pair{kCelsius + 40.0, 500.0}, std::pair{kCelsius + 40.0, 0.0}}) {
     StaticCompression::Options o;
     o.tool = Footprint::palm();
     o.hand_temperature = T_hand;
@@ -378,8 +381,8 @@ TEST_CASE("A warm hand held on a slab brings its surface to the contact steady s
       top_min = std::min(top_min, T[n]);
       top_max = std::max(top_max, T[n]);
     }
-    INFO("hand " << T_hand - kCelsius << " degC, h " << h << " W/(m^2 K): surface " << top_min - kCelsius << " .. "
-                 << top_max - kCelsius << " degC, expected " << expected - kCelsius << " degC");
+    INFO("hand " << T_hand - kCelsius << " degC, h " << h << " W/(m^2 K): surface " << top_min - kCelsius
+                 << " .. " << top_max - kCelsius << " degC, expected " << expected - kCelsius << " degC");
     CHECK(top_min == Approx(expected).epsilon(1e-9));
     CHECK(top_max == Approx(expected).epsilon(1e-9));
   }
@@ -434,10 +437,11 @@ TEST_CASE("The perfusion stimulus follows the deviatoric strain rate: one compre
   CHECK(s.perfusion_stimulus.minCoeff() == Approx(expected).epsilon(5e-4));
   CHECK(s.perfusion_stimulus.maxCoeff() == Approx(expected).epsilon(5e-4));
   // Held still afterwards: the state decays with tau_decay (the branches' relaxation still moves the sides a
-  // little: a rate about 1e-3 of the cycle's, which the hyperbolic stimulus (exponent 1) turns into a stimulus
-  // about 2e-3 of the cycle's; measured 1.6e-3 off the pure decay).
+  // little: a rate about 1e-3 of the cycle's, which the hyperbolic stimulus (exponent 1) turns into a
+  // stimulus about 2e-3 of the cycle's; measured 1.6e-3 off the pure decay).
   const Real s1 = s.perfusion_stimulus.mean();
   FunctionLoads rest([&b](Real) { return b.top_displacement(0); }, kPeriod);
   REQUIRE(stepper.advance(s, rest, 2 * kPeriod).ok);
-  CHECK(s.perfusion_stimulus.mean() == Approx(s1 * std::exp(-kPeriod / o.perfusion->tau_decay)).epsilon(3e-3));
+  CHECK(s.perfusion_stimulus.mean() ==
+        Approx(s1 * std::exp(-kPeriod / o.perfusion->tau_decay)).epsilon(3e-3));
 }

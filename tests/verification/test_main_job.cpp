@@ -3,8 +3,8 @@
 // It asserts completion, that the rigid gun heads never yield at their stall force, the session's energy
 // budget, and the direction of every output of the mission's chain (temperature, perfusion, tone). About 10
 // minutes under ctest -j2 on 2 cores.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <string>
 
@@ -45,9 +45,10 @@ const MuscleReport& muscle(const RunSummary& r, const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("The default session runs end to end on the coarse model with no yields and a closing budget and "
-          "every output moving the right way",
-          "[verification][main-job]") {
+TEST_CASE(
+    "The default session runs end to end on the coarse model with no yields and a closing budget and "
+    "every output moving the right way",
+    "[verification][main-job]") {
   const SessionSpec spec = read_session_file(TISSUE_SOURCE_DIR "/data/sessions/default.toml");
   const Model model = Model::from_spec(spec.model);
   MemorySink sink;
@@ -83,10 +84,10 @@ TEST_CASE("The default session runs end to end on the coarse model with no yield
   CHECK(at(sink, "skin", "temperature_mean", follow.t1) <
         at(sink, "skin", "temperature_mean", follow.t0) - 0.3);
 
-  // Circulation: the strokes and kneading raise the skin's and the kneaded muscle's perfusion (the stimulus is
-  // the deviatoric strain rate, docs/thermal.md), and the hyperaemia fades over the follow-up but lasts it.
-  // Measured (2026-12-04): skin x1.36 and erector spinae x1.11 of baseline after the kneading, skin x1.55 at
-  // the start of the follow-up and x1.20 at its end.
+  // Circulation: the strokes and kneading raise the skin's and the kneaded muscle's perfusion (the stimulus
+  // is the deviatoric strain rate, docs/thermal.md), and the hyperaemia fades over the follow-up but lasts
+  // it. Measured (2026-12-04): skin x1.36 and erector spinae x1.11 of baseline after the kneading, skin x1.55
+  // at the start of the follow-up and x1.20 at its end.
   const double w_skin0 = at(sink, "skin", "perfusion_mean", 0.0);
   CHECK(at(sink, "skin", "perfusion_mean", knead_end) > 1.2 * w_skin0);
   CHECK(at(sink, "erector_spinae_right", "perfusion_mean", knead_end) >
@@ -97,8 +98,8 @@ TEST_CASE("The default session runs end to end on the coarse model with no yield
   CHECK(w_follow1 > 1.05 * w_skin0);
 
   // Tone: pressure and strokes lower the tone of every treated muscle; it recovers (partly) in the follow-up.
-  for (const char* name : {"erector_spinae_left", "erector_spinae_right", "gluteus_medius_left",
-                           "gluteus_medius_right"}) {
+  for (const char* name :
+       {"erector_spinae_left", "erector_spinae_right", "gluteus_medius_left", "gluteus_medius_right"}) {
     INFO(name);
     const MuscleReport& m = muscle(r, name);
     CHECK(m.after_session.tone < m.before.tone - 0.004);

@@ -12,7 +12,9 @@ using namespace tissue::test;
 
 namespace {
 /// Load with only prescribed displacements taken from a homogeneous map.
-MechanicalLoad prescribed(const Mesh& m, const Mat3& F) { return {VectorX(), homogeneous_displacement(m, F)}; }
+MechanicalLoad prescribed(const Mesh& m, const Mat3& F) {
+  return {VectorX(), homogeneous_displacement(m, F)};
+}
 
 /// Nodes on the outer boundary of the unit box.
 std::vector<Index> boundary_nodes(const Mesh& m) {
@@ -25,8 +27,9 @@ std::vector<Index> boundary_nodes(const Mesh& m) {
 }
 }  // namespace
 
-TEST_CASE("Patch test with Newton: interior nodes of an irregular mesh follow a large homogeneous deformation",
-          "[verification][mechanics]") {
+TEST_CASE(
+    "Patch test with Newton: interior nodes of an irregular mesh follow a large homogeneous deformation",
+    "[verification][mechanics]") {
   const auto type = GENERATE(CellType::hex8, CellType::tet4);
   const Mesh m = box(4, 4, 3, type, 0.25);
   DofMap d(m.n_nodes(), 3);
@@ -41,7 +44,8 @@ TEST_CASE("Patch test with Newton: interior nodes of an irregular mesh follow a 
   qo.newton.abs_tolerance = 1e-14;
   QuasiStaticSolver solver(p, qo);
   VectorX u = VectorX::Zero(3 * m.n_nodes());
-  solver.solve(u, [&](Real t) { return prescribed(m, Mat3::Identity() + t * (F - Mat3::Identity())); }, 0, 1, 4);
+  solver.solve(
+      u, [&](Real t) { return prescribed(m, Mat3::Identity() + t * (F - Mat3::Identity())); }, 0, 1, 4);
   CHECK((u - load.u_prescribed).cwiseAbs().maxCoeff() < 1e-9);
 }
 
@@ -67,7 +71,8 @@ Real cantilever_tip(Real nu, VolumetricTreatment treatment, int nx, int nz) {
   // consistent nodal forces of a uniform shear traction on the end face
   const FacetSet& face = m.facet_set("xmax");
   for (Index k = 0; k < face.size(); ++k)
-    for (int a = 0; a < 4; ++a) f[3 * face.nodes[static_cast<size_t>(k)][static_cast<size_t>(a)] + 2] += P / (4.0 * face.size());
+    for (int a = 0; a < 4; ++a)
+      f[3 * face.nodes[static_cast<size_t>(k)][static_cast<size_t>(a)] + 2] += P / (4.0 * face.size());
   QuasiStaticSolver s(p);
   VectorX u;
   s.solve(u, [&](Real t) { return MechanicalLoad{t * f, VectorX::Zero(3 * m.n_nodes())}; }, 0, 1, 1);
@@ -77,7 +82,8 @@ Real cantilever_tip(Real nu, VolumetricTreatment treatment, int nx, int nz) {
 }
 }  // namespace
 
-TEST_CASE("Nearly incompressible bending: plain hex8 locks, mean-dilatation hex8 does not", "[verification][mechanics]") {
+TEST_CASE("Nearly incompressible bending: plain hex8 locks, mean-dilatation hex8 does not",
+          "[verification][mechanics]") {
   const Real nu = 0.4999;
   const Real E = 2 * 1.0 * (1 + nu);  // mu = 1
   const Real I = 1.0 / 12.0, L = 10, P = 1e-5;
@@ -120,13 +126,15 @@ Real indentation_depth(int n, int threads = 1) {
   s.solve(u, [&](Real tt) { return MechanicalLoad{tt * f, VectorX::Zero(3 * m.n_nodes())}; }, 0, 1, 2);
   // centre node of the top face
   for (Index k = 0; k < m.n_nodes(); ++k)
-    if (std::abs(m.nodes(k, 0) - 0.02) < 1e-9 && std::abs(m.nodes(k, 1) - 0.02) < 1e-9 && std::abs(m.nodes(k, 2) - 0.02) < 1e-9)
+    if (std::abs(m.nodes(k, 0) - 0.02) < 1e-9 && std::abs(m.nodes(k, 1) - 0.02) < 1e-9 &&
+        std::abs(m.nodes(k, 2) - 0.02) < 1e-9)
       return -u[3 * k + 2];
   return NAN;
 }
 }  // namespace
 
-TEST_CASE("Indentation converges under mesh refinement at second order", "[verification][mechanics][convergence]") {
+TEST_CASE("Indentation converges under mesh refinement at second order",
+          "[verification][mechanics][convergence]") {
   const Real d1 = indentation_depth(2), d2 = indentation_depth(4), d3 = indentation_depth(8);
   const Real rate = std::log2(std::abs(d2 - d1) / std::abs(d3 - d2));
   INFO("depths " << d1 << " " << d2 << " " << d3 << " observed rate " << rate);
@@ -165,7 +173,8 @@ TEST_CASE("Elastodynamics: a confined bar vibrates at the analytic period and rh
           "[verification][mechanics][dynamics]") {
   Bar bar(16);
   const Real mu = 1e4, kappa = 1e5, rho = 1000, L = 0.1;
-  SolidProblem p(bar.m, {RegionMechanics{HyperelasticLaw{NeoHookean{mu}, VolumetricLogJ{kappa}}, rho}}, bar.d);
+  SolidProblem p(bar.m, {RegionMechanics{HyperelasticLaw{NeoHookean{mu}, VolumetricLogJ{kappa}}, rho}},
+                 bar.d);
   const Real c = std::sqrt((kappa + 4.0 / 3.0 * mu) / rho);
   const Real T = 4 * L / c;  // fundamental period of a fixed-free bar
   DynamicOptions opt;
@@ -175,7 +184,8 @@ TEST_CASE("Elastodynamics: a confined bar vibrates at the analytic period and rh
   s.u = VectorX::Zero(3 * bar.m.n_nodes());
   s.v = VectorX::Zero(3 * bar.m.n_nodes());
   const Real v0 = 1e-4;  // small amplitude: linear regime
-  for (Index n = 0; n < bar.m.n_nodes(); ++n) s.v[3 * n + 2] = v0 * std::sin(M_PI * bar.m.nodes(n, 2) / (2 * L));
+  for (Index n = 0; n < bar.m.n_nodes(); ++n)
+    s.v[3 * n + 2] = v0 * std::sin(M_PI * bar.m.nodes(n, 2) / (2 * L));
   const MechanicalLoad none{VectorX(), VectorX::Zero(3 * bar.m.n_nodes())};
   dyn.initialize(s, none);
   const LoadFunction load = [&](Real) { return none; };
@@ -200,7 +210,8 @@ TEST_CASE("Elastodynamics: a confined bar vibrates at the analytic period and rh
   CHECK(max_energy_error < 1e-3);
 }
 
-TEST_CASE("Generalized-alpha parameters follow Chung-Hulbert and rho_inf outside [0, 1] is rejected", "[verification][dynamics]") {
+TEST_CASE("Generalized-alpha parameters follow Chung-Hulbert and rho_inf outside [0, 1] is rejected",
+          "[verification][dynamics]") {
   const auto a = GeneralizedAlphaParameters::from_rho_inf(0.5);
   CHECK(a.gamma == Approx(0.5 - a.alpha_m + a.alpha_f));
   CHECK(a.alpha_f == Approx(1.0 / 3.0));

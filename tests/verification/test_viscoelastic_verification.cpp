@@ -86,11 +86,13 @@ std::vector<std::pair<Real, Real>> shear_relaxation(ShearBlock& b, Real gamma, R
   in.temperature = &b.T;
   in.history = &b.history;
   std::vector<std::pair<Real, Real>> out;
-  const auto rec = [&](Real t, const VectorX& uu, const SolidStepState&) { out.emplace_back(t, b.reaction(uu)); };
+  const auto rec = [&](Real t, const VectorX& uu, const SolidStepState&) {
+    out.emplace_back(t, b.reaction(uu));
+  };
   solver.solve(
-      u, [&](Real t) { return b.load(gamma * std::min(t / eps, 1.0)); }, 0, eps, 1, rec, nullptr, &in, &b.history);
-  solver.solve(
-      u, [&](Real) { return b.load(gamma); }, eps, t_end, steps, rec, nullptr, &in, &b.history);
+      u, [&](Real t) { return b.load(gamma * std::min(t / eps, 1.0)); }, 0, eps, 1, rec, nullptr, &in,
+      &b.history);
+  solver.solve(u, [&](Real) { return b.load(gamma); }, eps, t_end, steps, rec, nullptr, &in, &b.history);
   return out;
 }
 
@@ -153,11 +155,8 @@ TEST_CASE("Creep under a dead load follows the standard-linear-solid creep compl
   };
   const Real eps = 1e-8;
   solver.solve(
-      u,
-      [&](Real t) {
-        return MechanicalLoad{std::min(t / eps, 1.0) * f, zero};
-      },
-      0, eps, 1, rec, nullptr, &in, &h);
+      u, [&](Real t) { return MechanicalLoad{std::min(t / eps, 1.0) * f, zero}; }, 0, eps, 1, rec, nullptr,
+      &in, &h);
   const LoadFunction dead = [&](Real) { return MechanicalLoad{f, zero}; };
   solver.solve(u, dead, eps, 5 * tau_c, 250, rec, nullptr, &in, &h);  // dt = tau_c / 50
   const size_t n_resolved = strain.size();

@@ -7,7 +7,8 @@
 using namespace tissue;
 
 TEST_CASE("InputError names file, line, column and field", "[core]") {
-  const InputError e(SourceLocation{"session.toml", 41, 9}, "technique[3].force", "must be positive, got -30 N");
+  const InputError e(SourceLocation{"session.toml", 41, 9}, "technique[3].force",
+                     "must be positive, got -30 N");
   CHECK(std::string(e.what()) == "session.toml:41:9: technique[3].force: must be positive, got -30 N");
   CHECK(e.field() == "technique[3].force");
   const InputError plain("threads", "must be at least 1");

@@ -32,8 +32,9 @@ TEST_CASE("Quantities with units convert to SI", "[core][units]") {
 TEST_CASE("Bad quantities name the field and the problem", "[core][units]") {
   CHECK_THROWS_WITH(u::parse_as("30 furlongs", u::force, "technique[1].force"),
                     Catch::Contains("technique[1].force") && Catch::Contains("unknown unit 'furlongs'"));
-  CHECK_THROWS_WITH(u::parse_as("30 N", u::velocity, "speed"),
-                    Catch::Contains("speed") && Catch::Contains("expected a velocity") && Catch::Contains("force"));
+  CHECK_THROWS_WITH(u::parse_as("30 N", u::velocity, "speed"), Catch::Contains("speed") &&
+                                                                   Catch::Contains("expected a velocity") &&
+                                                                   Catch::Contains("force"));
   CHECK_THROWS_WITH(u::parse_as("abc N", u::force, "force"), Catch::Contains("malformed number"));
   CHECK_THROWS_WITH(u::parse_as("", u::force, "force"), Catch::Contains("empty value"));
   CHECK_THROWS_WITH(u::parse_as("nan N", u::force, "force"), Catch::Contains("not a finite number: 'nan N'"));

@@ -79,7 +79,9 @@ TEST_CASE("H5File errors name the file and the object path", "[io]") {
   testing::TempDir dir;
   const auto path = dir / "e.h5";
   CHECK_THROWS_WITH(H5File::open_read(path), Catch::Contains(path.string()) && Catch::Contains("no such"));
-  { H5File::create(path, OpenMode::create_new); }
+  {
+    H5File::create(path, OpenMode::create_new);
+  }
   const H5File f = H5File::open_read(path);
   CHECK_THROWS_AS(f.read<double>("/nowhere/data"), InputError);
   CHECK_THROWS_WITH(f.read<double>("/nowhere/data"),

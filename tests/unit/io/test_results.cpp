@@ -185,13 +185,17 @@ TEST_CASE("ResultsWriter refuses to overwrite an existing file unless asked", "[
   testing::TempDir dir;
   const auto path = dir / "run.h5";
   const Mesh mesh = testing::two_hex_mesh();
-  { ResultsWriter(path).write_mesh(mesh); }
+  {
+    ResultsWriter(path).write_mesh(mesh);
+  }
   CHECK_THROWS_AS(ResultsWriter(path), InputError);
   CHECK_THROWS_WITH(ResultsWriter(path, OpenMode::create_new), Catch::Contains(path.string()) &&
                                                                    Catch::Contains("already exists") &&
                                                                    Catch::Contains("OpenMode::overwrite"));
   CHECK(ResultsReader(path).has_mesh());  // untouched
-  { ResultsWriter out(path, OpenMode::overwrite); }
+  {
+    ResultsWriter out(path, OpenMode::overwrite);
+  }
   CHECK_FALSE(ResultsReader(path).has_mesh());  // replaced by an empty run
 }
 

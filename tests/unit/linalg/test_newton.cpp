@@ -33,7 +33,8 @@ class CubicChain : public NewtonProblem {
     for (Index i = 0; i < n; ++i) b_[i] = scale * (1.0 + std::sin(0.7 * i));
   }
   Index n_equations() const override { return n_; }
-  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K, std::vector<LowRankTerm>*) override {
+  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K,
+                            std::vector<LowRankTerm>*) override {
     const auto at = [&](Index i) { return (i < 0 || i >= n_) ? 0.0 : x[i]; };
     if (r) {
       r->resize(n_);
@@ -71,7 +72,8 @@ class Arctan : public NewtonProblem {
  public:
   explicit Arctan(bool with_energy) : with_energy_(with_energy) {}
   Index n_equations() const override { return 3; }
-  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K, std::vector<LowRankTerm>*) override {
+  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K,
+                            std::vector<LowRankTerm>*) override {
     if (r) *r = x.array().atan().matrix();
     if (K) {
       ensure_tridiagonal(*K, 3);
@@ -92,7 +94,8 @@ class Arctan : public NewtonProblem {
 class Logarithm : public NewtonProblem {
  public:
   Index n_equations() const override { return 2; }
-  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K, std::vector<LowRankTerm>*) override {
+  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K,
+                            std::vector<LowRankTerm>*) override {
     NewtonEvaluation ev;
     ev.admissible = (x.array() > 0).all();
     if (!ev.admissible) {
@@ -117,7 +120,8 @@ class RankOneCoupled : public NewtonProblem {
     for (Index i = 0; i < n; ++i) b_[i] = 2.0 + std::cos(0.3 * i);
   }
   Index n_equations() const override { return n_; }
-  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K, std::vector<LowRankTerm>* lr) override {
+  NewtonEvaluation evaluate(const VectorX& x, VectorX* r, SparseMatrix* K,
+                            std::vector<LowRankTerm>* lr) override {
     const Real sum = x.sum();
     if (r) *r = (x.array().cube() + x.array() - b_.array() + k_ * sum).matrix();
     if (K) {
@@ -126,7 +130,8 @@ class RankOneCoupled : public NewtonProblem {
       for (Index i = 0; i < n_; ++i) K->coeffRef(i, i) = 3 * x[i] * x[i] + 1;
     }
     if (lr && declare_) lr->push_back({VectorX::Ones(n_), k_});
-    const Real e = (x.array().pow(4) / 4 + x.array().square() / 2 - b_.array() * x.array()).sum() + 0.5 * k_ * sum * sum;
+    const Real e =
+        (x.array().pow(4) / 4 + x.array().square() / 2 - b_.array() * x.array()).sum() + 0.5 * k_ * sum * sum;
     return {e, true, 0.0};
   }
   bool has_energy() const override { return true; }

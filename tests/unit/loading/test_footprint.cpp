@@ -21,7 +21,8 @@ Mesh skin_block(int n) {
 TEST_CASE("The footprint's nodal forces add up to the requested force exactly", "[loading]") {
   const Mesh m = skin_block(20);
   FootprintLoad load(m, m.facet_set("zmax"));
-  for (const Footprint& fp : {Footprint::palm(), Footprint::thumb(), Footprint::gun_ball(), Footprint::stone()}) {
+  for (const Footprint& fp :
+       {Footprint::palm(), Footprint::thumb(), Footprint::gun_ball(), Footprint::stone()}) {
     ToolPose pose;
     pose.centre = Vec3(0.01, -0.02, 0);
     const auto p = load.pressure(fp, pose, 40.0);
@@ -35,11 +36,12 @@ TEST_CASE("The footprint's nodal forces add up to the requested force exactly", 
   }
 }
 
-TEST_CASE("Palm pressure is flat-topped, thumb pressure is peaked, both vanish outside the patch", "[loading]") {
+TEST_CASE("Palm pressure is flat-topped, thumb pressure is peaked, both vanish outside the patch",
+          "[loading]") {
   const Footprint palm = Footprint::palm(), thumb = Footprint::thumb();
   CHECK(palm.profile(0, 0) == 1.0);
-  CHECK(palm.profile(0.5 * palm.a, 0) > 0.95);    // flat top
-  CHECK(thumb.profile(0.5 * thumb.a, 0) < 0.8);   // parabolic
+  CHECK(palm.profile(0.5 * palm.a, 0) > 0.95);   // flat top
+  CHECK(thumb.profile(0.5 * thumb.a, 0) < 0.8);  // parabolic
   CHECK(palm.profile(1.01 * palm.a, 0) == 0.0);
   CHECK(thumb.profile(0, 1.01 * thumb.b) == 0.0);
   // mean pressure of a 40 N palm is of order F / area (about 3 kPa)

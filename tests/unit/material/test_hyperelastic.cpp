@@ -95,8 +95,8 @@ void check_derivatives(const Response& law, unsigned seed,
   std::mt19937 rng(seed + 7);
   std::uniform_real_distribution<Real> u(-1.0, 1.0);
   int checked = 0;
-  // 200 candidates: an accept filter (MuscleTI: alternating fibre tension) may skip many; clang -O1 found only
-  // 19 of 20 among the first 60.
+  // 200 candidates: an accept filter (MuscleTI: alternating fibre tension) may skip many; clang -O1 found
+  // only 19 of 20 among the first 60.
   for (const Mat3& F : random_deformation_gradients(seed, 200)) {
     if (checked == 20) break;
     if (accept && !accept(F)) continue;

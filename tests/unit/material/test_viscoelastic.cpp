@@ -177,8 +177,8 @@ TEST_CASE("Hysteresis: dissipation over a cycle equals the loop area", "[materia
   const Real period = 1.0, w = 2 * kPi / period;
   SECTION("small-amplitude simple shear also equals pi gamma0^2 G''(omega)") {
     const Real g0 = 1e-3;
-    const CycleResult c = run_cycles(
-        kNeo, kSeries, [&](Real s) { return shear(g0 * s); }, Vec3::UnitX(), period, 400, 14);
+    const CycleResult c =
+        run_cycles(kNeo, kSeries, [&](Real s) { return shear(g0 * s); }, Vec3::UnitX(), period, 400, 14);
     Real loss = 0;
     for (const PronyTerm& p : kSeries.terms) loss += p.g * w * p.tau / (1 + w * w * p.tau * p.tau);
     const Real analytic = kPi * g0 * g0 * kNeo.mu * loss;
@@ -187,15 +187,15 @@ TEST_CASE("Hysteresis: dissipation over a cycle equals the loop area", "[materia
     CHECK(c.min_step > 0.0);
   }
   SECTION("moderate simple shear, neo-Hookean") {
-    const CycleResult c = run_cycles(
-        kNeo, kSeries, [](Real s) { return shear(0.3 * s); }, Vec3::UnitX(), period, 400, 14);
+    const CycleResult c =
+        run_cycles(kNeo, kSeries, [](Real s) { return shear(0.3 * s); }, Vec3::UnitX(), period, 400, 14);
     CHECK(c.dissipation == Approx(c.loop_area).epsilon(1e-2));
     CHECK(c.min_step >= 0.0);
   }
   SECTION("moderate simple shear, muscle with fibres at 45 degrees (alternately stretched)") {
     const Vec3 f0 = Vec3(1, 1, 0).normalized();
-    const CycleResult c = run_cycles(
-        kMuscle, kSeries, [](Real s) { return shear(0.3 * s); }, f0, period, 400, 14);
+    const CycleResult c =
+        run_cycles(kMuscle, kSeries, [](Real s) { return shear(0.3 * s); }, f0, period, 400, 14);
     CHECK(c.dissipation == Approx(c.loop_area).epsilon(1e-2));
     // The raw step values are not all positive when the fibres are much stiffer than the metric mu; the
     // deferred measure is, at every step, with the same cycle total.
@@ -374,7 +374,8 @@ TEST_CASE("A cycle jump of the Prony history equals the resolved cycles of a lin
   for (int i = 0; i < 2; ++i) {
     const Real change = (resolved.h[static_cast<size_t>(i)] - before_jump.h[static_cast<size_t>(i)]).norm();
     const Real error = (jumped.h[static_cast<size_t>(i)] - resolved.h[static_cast<size_t>(i)]).norm();
-    INFO("branch " << i << ": change over the jumped cycles " << change << " Pa, jump error " << error << " Pa");
+    INFO("branch " << i << ": change over the jumped cycles " << change << " Pa, jump error " << error
+                   << " Pa");
     CHECK(change > 0);
     CHECK(error < 1e-3 * change + 1e-12);
   }

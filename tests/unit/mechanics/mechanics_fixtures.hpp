@@ -19,8 +19,8 @@ inline RegionMechanics muscle(Real mu, Real k1, Real k2, Real kappa) {
 }
 
 /// Unit-ish box [0,Lx]x[0,Ly]x[0,Lz] with n divisions; interior nodes moved randomly by up to `jitter` of h.
-inline Mesh box(int nx, int ny, int nz, CellType type = CellType::hex8, Real jitter = 0.0, Vec3 size = Vec3(1, 1, 1),
-                unsigned seed = 7) {
+inline Mesh box(int nx, int ny, int nz, CellType type = CellType::hex8, Real jitter = 0.0,
+                Vec3 size = Vec3(1, 1, 1), unsigned seed = 7) {
   BoxMeshOptions o;
   o.hi = size;
   o.nx = nx;
@@ -46,7 +46,8 @@ inline Mesh box(int nx, int ny, int nz, CellType type = CellType::hex8, Real jit
 /// Nodal displacement vector of the homogeneous map x = F X (3 x #nodes).
 inline VectorX homogeneous_displacement(const Mesh& m, const Mat3& F) {
   VectorX u(3 * m.n_nodes());
-  for (Index n = 0; n < m.n_nodes(); ++n) u.segment<3>(3 * n) = (F - Mat3::Identity()) * m.nodes.row(n).transpose();
+  for (Index n = 0; n < m.n_nodes(); ++n)
+    u.segment<3>(3 * n) = (F - Mat3::Identity()) * m.nodes.row(n).transpose();
   return u;
 }
 

@@ -31,7 +31,8 @@ struct QuarterBlock {
     for (Index k : mesh.node_set("ymin").nodes) dofs.constrain(k, 1);
     dofs.constrain_nodes(mesh.node_set("zmin").nodes);
     dofs.finalize();
-    solid = std::make_unique<SolidProblem>(mesh, std::vector<RegionMechanics>{neo_hookean(kMu, kKappa)}, dofs);
+    solid =
+        std::make_unique<SolidProblem>(mesh, std::vector<RegionMechanics>{neo_hookean(kMu, kKappa)}, dofs);
     skin = std::make_unique<FacetQuadrature>(mesh, *mesh.find_facet_set("zmax"));
   }
   static Mesh make(int n, Real L, Real D, Real p) {
@@ -70,9 +71,9 @@ RigidContactOptions soft_contact() {
 
 /// Force on the head (quarter model) at commanded depth d, from a quasi-static load path.
 struct Press {
-  Real force = 0;          // axial contact resultant on the head (quarter) [N]
-  Real head_depth = 0;     // s [m]
-  Real reaction = 0;       // z-reaction of the supports (quarter) [N]
+  Real force = 0;       // axial contact resultant on the head (quarter) [N]
+  Real head_depth = 0;  // s [m]
+  Real reaction = 0;    // z-reaction of the supports (quarter) [N]
   int iterations = 0;
 };
 
@@ -136,7 +137,8 @@ TEST_CASE("Rigid contact: forces and tangent (sparse + low rank) match finite di
       VectorX up = u, um = u;
       up[d] += h;
       um[d] -= h;
-      const Real fd = (contact.add(up, nullptr, nullptr, nullptr) - contact.add(um, nullptr, nullptr, nullptr)) / (2 * h);
+      const Real fd =
+          (contact.add(up, nullptr, nullptr, nullptr) - contact.add(um, nullptr, nullptr, nullptr)) / (2 * h);
       err_f = std::max(err_f, std::abs(fd - f[d]));
       scale_f = std::max(scale_f, std::abs(f[d]));
     }
@@ -238,7 +240,8 @@ TEST_CASE("A quasi-static step starts from the better of a predictor and a fallb
 TEST_CASE("Rigid contact: a ball pressed into a thick block follows Hertz's law and converges with the mesh",
           "[mechanics][contact][hertz]") {
   // Hertz: F = 4/3 E* sqrt(R) d^1.5 on a half-space, E* = E / (1 - nu^2); a quarter model carries F / 4.
-  const Real E = 9 * kKappa * kMu / (3 * kKappa + kMu), nu = (3 * kKappa - 2 * kMu) / (2 * (3 * kKappa + kMu));
+  const Real E = 9 * kKappa * kMu / (3 * kKappa + kMu),
+             nu = (3 * kKappa - 2 * kMu) / (2 * (3 * kKappa + kMu));
   const Real Estar = E / (1 - nu * nu);
   const Real d = 2.5e-4;  // depth: contact radius sqrt(R d) = 1.8 mm, 1/34 of the block
   const Real hertz = 4.0 / 3.0 * Estar * std::sqrt(kR) * std::pow(d, 1.5) / 4;

@@ -1,8 +1,7 @@
 // Consistency checks of the finite-strain solid kernel: rigid motion, patch test, FD tangent,
 // thread independence.
-#include <catch2/catch.hpp>
-
 #include <Eigen/Geometry>
+#include <catch2/catch.hpp>
 
 #include "mechanics_fixtures.hpp"
 
@@ -34,7 +33,8 @@ TEST_CASE("Rigid-body rotation gives zero stress, energy and internal force", "[
   }
 }
 
-TEST_CASE("Patch test: a homogeneous deformation is in equilibrium at interior nodes", "[mechanics][verification]") {
+TEST_CASE("Patch test: a homogeneous deformation is in equilibrium at interior nodes",
+          "[mechanics][verification]") {
   // Irregular interior nodes; any homogeneous F must give zero internal force at interior nodes
   // and the exact uniform Cauchy stress in every cell.
   Mat3 F;
@@ -89,7 +89,8 @@ Real tangent_fd_error(const SolidProblem& p, const VectorX& u, unsigned seed) {
 }
 }  // namespace
 
-TEST_CASE("Tangent matches a finite-difference derivative of the internal force", "[mechanics][derivatives]") {
+TEST_CASE("Tangent matches a finite-difference derivative of the internal force",
+          "[mechanics][derivatives]") {
   const auto type = GENERATE(CellType::hex8, CellType::tet4);
   const auto treatment = GENERATE(VolumetricTreatment::mean_dilatation, VolumetricTreatment::pointwise);
   const Mesh m = box(3, 2, 2, type, 0.2);

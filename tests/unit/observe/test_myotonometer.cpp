@@ -85,8 +85,9 @@ TEST_CASE("Myoton signal analysis: F, D, S on analytic oscillators", "[observe][
   CHECK(u.relaxation_time > 0);
 }
 
-TEST_CASE("Myotonometer on a homogeneous block matches the 1-DOF oscillator, and stiffer gives higher F and S",
-          "[observe][myoton]") {
+TEST_CASE(
+    "Myotonometer on a homogeneous block matches the 1-DOF oscillator, and stiffer gives higher F and S",
+    "[observe][myoton]") {
   const Real rho = 1000;
   const Block soft(15e3, rho), stiff(30e3, rho);
   MyotonOptions o;

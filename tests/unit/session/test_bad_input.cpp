@@ -2,7 +2,6 @@
 // this file (tests/python/test_bad_input.py runs each by name, so a renamed or removed case fails there).
 #include <catch2/catch.hpp>
 
-#include "unit/io/tmp_dir.hpp"
 #include "libtissue/core/units.hpp"
 #include "libtissue/io/h5.hpp"
 #include "libtissue/io/memory_sink.hpp"
@@ -12,6 +11,7 @@
 #include "libtissue/mesh/msh_reader.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/technique/thermal_techniques.hpp"
+#include "unit/io/tmp_dir.hpp"
 
 using namespace tissue;
 using Catch::Matchers::Contains;

@@ -106,7 +106,8 @@ TEST_CASE("A failed run saves its state and completes when resumed with a change
   MemorySink failed;
   Simulation crush(m, press_session(m, 5000.0, 0));  // 5 kN on a thumb, no halving: the solve fails
   crush.set_checkpoint_file(dir / "p.checkpoint.h5");
-  CHECK_THROWS_WITH(crush.run(failed), Catch::Contains("in item 1 (press") && Catch::Contains("checkpoint at t = 2"));
+  CHECK_THROWS_WITH(crush.run(failed),
+                    Catch::Contains("in item 1 (press") && Catch::Contains("checkpoint at t = 2"));
   CHECK(failed.meta().at("status") == "failed");
   const StateArchive cp = read_checkpoint(dir / "p.checkpoint.h5");
   CHECK(cp.scalar("state.time") == Approx(2.0));  // the start of the failed macro step
@@ -119,7 +120,8 @@ TEST_CASE("A failed run saves its state and completes when resumed with a change
   CHECK(rest.series_time().front() > 2.0);
 }
 
-TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to round-off", "[session][checkpoint]") {
+TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to round-off",
+          "[session][checkpoint]") {
   const testing::TempDir dir;
   const SessionSpec s = parse_session(kSession, "resume.toml");
   const Model m = Model::from_spec(s.model);
@@ -163,7 +165,8 @@ TEST_CASE("A run resumed from a checkpoint continues the uninterrupted run to ro
   CHECK(rb.newton_iterations == ra.newton_iterations);
   CHECK(rb.energy.stored_change == ra.energy.stored_change);
   REQUIRE(rb.regions.size() == ra.regions.size());
-  for (size_t k = 0; k < ra.regions.size(); ++k) CHECK(rb.regions[k].peak_pressure == ra.regions[k].peak_pressure);
+  for (size_t k = 0; k < ra.regions.size(); ++k)
+    CHECK(rb.regions[k].peak_pressure == ra.regions[k].peak_pressure);
 }
 
 TEST_CASE("A checkpoint of another protocol is refused", "[session][checkpoint]") {
@@ -179,7 +182,8 @@ TEST_CASE("A checkpoint of another protocol is refused", "[session][checkpoint]"
   CHECK_THROWS_WITH(b.resume(rest, read_checkpoint(dir / "a.checkpoint.h5")),
                     Catch::Contains("another protocol or model"));
   CHECK(rest.meta().at("status") == "failed");
-  CHECK_THROWS_WITH(read_checkpoint(dir / "missing.checkpoint.h5"), Catch::Contains("no checkpoint to resume"));
+  CHECK_THROWS_WITH(read_checkpoint(dir / "missing.checkpoint.h5"),
+                    Catch::Contains("no checkpoint to resume"));
 }
 
 TEST_CASE("A results file reopened at a time keeps what was written up to then", "[io][checkpoint]") {
@@ -197,7 +201,9 @@ TEST_CASE("A results file reopened at a time keeps what was written up to then",
     }
     w.append_flags(std::vector<SafetyFlag>{{"k", "skin", 1.0, 2, 1, "1"}, {"k", "skin", 3.5, 2, 1, "1"}});
   }
-  { const auto w = reopen_results_at(path, 2.0); }
+  {
+    const auto w = reopen_results_at(path, 2.0);
+  }
   const ResultsReader r(path);
   CHECK(r.series_time() == std::vector<double>{0, 1, 2});
   CHECK(r.series("session", "q").values == std::vector<double>{0, 10, 20});

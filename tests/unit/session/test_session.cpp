@@ -1,18 +1,18 @@
 // Session files (v1 and v2), tissue tables, the technique listing, and session runs: the v1 palm press
 // and a v2 protocol on the coarse model, and cycle averaging against a fully resolved run.
-#include <catch2/catch.hpp>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
 
 #include "libtissue/io/memory_sink.hpp"
 #include "libtissue/mesh/box_mesh.hpp"
-#include "libtissue/session/model.hpp"
 #include "libtissue/session/cycle_jump.hpp"
+#include "libtissue/session/model.hpp"
 #include "libtissue/session/protocol_loads.hpp"
-#include "libtissue/technique/techniques.hpp"
 #include "libtissue/session/session_file.hpp"
 #include "libtissue/session/simulation.hpp"
+#include "libtissue/technique/techniques.hpp"
 #include "session_fixtures.hpp"
 
 using namespace tissue;
@@ -494,8 +494,8 @@ myotonometer = false
   CHECK(r.work > 0);  // work of the tool on the tissue (strain energy + viscous dissipation)
   CHECK(r.dissipated_heat > 0);
   CHECK(r.dissipated_heat < r.work);
-  // Every substep resolved: the tools' work (the stress work along each substep) = stored change + dissipated,
-  // up to the deficits the second-law deferral still carries.
+  // Every substep resolved: the tools' work (the stress work along each substep) = stored change +
+  // dissipated, up to the deficits the second-law deferral still carries.
   INFO("work " << r.energy.work << " J, stored " << r.energy.stored_change << " J, dissipated "
                << r.energy.dissipated << " J");
   CHECK(std::abs(r.energy.mechanical_imbalance()) < 0.02);  // measured -0.9 %
@@ -589,8 +589,8 @@ struct Window {
   int jumped = 0;    ///< M
 };
 
-void compare_gun(const Model& m, Real duration, Real frequency, Real inset, const std::vector<Window>& windows,
-                 Real tolerance, Real glide = 0.025) {
+void compare_gun(const Model& m, Real duration, Real frequency, Real inset,
+                 const std::vector<Window>& windows, Real tolerance, Real glide = 0.025) {
   const GunRun base = gun_run(m, false, duration, false);
   GunRun full = gun_run(m, false, duration, true, frequency, inset, 0, 3, glide);
   full.dT -= base.dT;
@@ -602,9 +602,10 @@ void compare_gun(const Model& m, Real duration, Real frequency, Real inset, cons
     avg.dT -= base.dT;
     avg.dm -= base.dm;
     std::ostringstream o;
-    o << duration << " s at " << frequency << " Hz, glide " << glide << " m/s, inset " << inset << " m, resolved_cycles " << resolved << ", jumped_cycles " << jumped
-      << ": full dT = " << full.dT << " K, dm = " << full.dm << ", friction " << full.summary.friction_heat
-      << " J, dissipation " << full.summary.dissipated_heat << " J, " << full.summary.steps << " steps, "
+    o << duration << " s at " << frequency << " Hz, glide " << glide << " m/s, inset " << inset
+      << " m, resolved_cycles " << resolved << ", jumped_cycles " << jumped << ": full dT = " << full.dT
+      << " K, dm = " << full.dm << ", friction " << full.summary.friction_heat << " J, dissipation "
+      << full.summary.dissipated_heat << " J, " << full.summary.steps << " steps, "
       << full.summary.wall_seconds << " s; averaged dT = " << avg.dT << " K (" << 100 * (avg.dT / full.dT - 1)
       << " %), dm = " << avg.dm << " (" << 100 * (avg.dm / full.dm - 1) << " %), friction "
       << avg.summary.friction_heat << " J, dissipation " << avg.summary.dissipated_heat << " J, "
@@ -612,7 +613,8 @@ void compare_gun(const Model& m, Real duration, Real frequency, Real inset, cons
     INFO(o.str());
     WARN(o.str());
     CHECK(avg.summary.jumped_cycles > 0);
-    const int M = jumped > 0 ? jumped : static_cast<int>(frequency * 1.0 + 1e-9) - resolved;  // dt_thermal 1 s
+    const int M =
+        jumped > 0 ? jumped : static_cast<int>(frequency * 1.0 + 1e-9) - resolved;  // dt_thermal 1 s
     CHECK(avg.summary.steps * (resolved + M) < static_cast<int>(1.1 * resolved * full.summary.steps));
     CHECK(avg.dT == Approx(full.dT).epsilon(tolerance));
     CHECK(avg.dm == Approx(full.dm).epsilon(tolerance));
@@ -643,8 +645,12 @@ TEST_CASE("Cycle averaging of a 30 s massage-gun bout agrees with the fully reso
 
 TEST_CASE("Benchmark: 30 s massage gun at 30 Hz, cycle averaging vs fully resolved", "[.benchmark][cycle]") {
   const Model m = box_model();
-  SECTION("gliding 2.5 cm/s") { compare_gun(m, 30.0, 30, 0.02, {{3, 4}, {2, 5}, {2, 0}}, 0.05); }
-  SECTION("stationary head") { compare_gun(m, 30.0, 30, 0.0, {{2, 3}, {2, 0}}, 0.05, 0.0); }
+  SECTION("gliding 2.5 cm/s") {
+    compare_gun(m, 30.0, 30, 0.02, {{3, 4}, {2, 5}, {2, 0}}, 0.05);
+  }
+  SECTION("stationary head") {
+    compare_gun(m, 30.0, 30, 0.0, {{2, 3}, {2, 0}}, 0.05, 0.0);
+  }
 }
 
 TEST_CASE("A refined substep schedule splits every production step and reaches every breakpoint",
@@ -702,7 +708,7 @@ TEST_CASE("A cycle-jump window creeps the history only over the cycles a gliding
   const MacroPlan gliding = window(0.025), still = window(0.0);
   REQUIRE(gliding.jump);
   CHECK(gliding.jumped == 298);
-  const Real d = 2 * Footprint::gun_ball().a;           // 25 mm ball
+  const Real d = 2 * Footprint::gun_ball().a;                 // 25 mm ball
   CHECK(gliding.creep_cycles == Approx(d / (0.025 / 30.0)));  // 30 cycles: 1 s under the head
   REQUIRE(still.jump);
   CHECK(still.creep_cycles == Approx(298));  // a head that stays: the whole window

@@ -2,15 +2,14 @@
 // strata, overrides reaching the parsed session, errors naming the sweep file and key; the study table of a
 // folder without runs.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <set>
 
-#include "unit/io/tmp_dir.hpp"
 #include "libtissue/study/outcomes.hpp"
 #include "libtissue/study/study.hpp"
 #include "libtissue/study/sweep.hpp"
+#include "unit/io/tmp_dir.hpp"
 
 using namespace tissue;
 using Catch::Matchers::Contains;
@@ -149,8 +148,9 @@ TEST_CASE("sweep: bad keys and values name the sweep file, line and key", "[stud
   testing::TempDir dir;
   const std::string head = "base = \"base.toml\"\n[[parameter]]\n";
   // A technique block the base does not have.
-  CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"technique.5.force\"\nvalues = [\"10 N\"]\n"),
-                    Contains("sweep.toml:2:") && Contains("technique.5.force") && Contains("2 [[technique]] blocks"));
+  CHECK_THROWS_WITH(
+      sweep_of(dir, head + "key = \"technique.5.force\"\nvalues = [\"10 N\"]\n"),
+      Contains("sweep.toml:2:") && Contains("technique.5.force") && Contains("2 [[technique]] blocks"));
   // A key the session parser does not know: its own message, at the [[parameter]].
   CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"technique.0.forse\"\nvalues = [\"10 N\"]\n"),
                     Contains("sweep.toml:2:") && Contains("technique[0].forse") && Contains("unknown field"));
@@ -162,14 +162,18 @@ TEST_CASE("sweep: bad keys and values name the sweep file, line and key", "[stud
   // The sweep file's own fields.
   CHECK_THROWS_WITH(sweep_of(dir, "base = \"base.toml\"\nparamter = 1\n"),
                     Contains("sweep.toml:2:1") && Contains("paramter") && Contains("unknown field"));
-  CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"technique.0.force\"\nrange = [\"10 N\", \"3 cm\"]\nsteps = 2\n"),
-                    Contains("sweep.toml:4:") && Contains("parameter[0].range") && Contains("dimension"));
+  CHECK_THROWS_WITH(
+      sweep_of(dir, head + "key = \"technique.0.force\"\nrange = [\"10 N\", \"3 cm\"]\nsteps = 2\n"),
+      Contains("sweep.toml:4:") && Contains("parameter[0].range") && Contains("dimension"));
   CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"technique.0.force\"\nrange = [\"10 N\", \"30 N\"]\n"),
                     Contains("parameter[0].steps"));
-  CHECK_THROWS_WITH(sweep_of(dir, "base = \"nope.toml\"\n" + std::string("[[parameter]]\nkey = \"a\"\nvalues = [1]\n")),
-                    Contains("sweep.toml:1:") && Contains("nope.toml"));
-  CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"technique.0.force\"\nvalues = [\"10 N\"]\n[outputs]\ncollect = [\"x\"]\n"),
-                    Contains("outputs.collect") && Contains("unknown outcome 'x'"));
+  CHECK_THROWS_WITH(
+      sweep_of(dir, "base = \"nope.toml\"\n" + std::string("[[parameter]]\nkey = \"a\"\nvalues = [1]\n")),
+      Contains("sweep.toml:1:") && Contains("nope.toml"));
+  CHECK_THROWS_WITH(
+      sweep_of(dir,
+               head + "key = \"technique.0.force\"\nvalues = [\"10 N\"]\n[outputs]\ncollect = [\"x\"]\n"),
+      Contains("outputs.collect") && Contains("unknown outcome 'x'"));
 }
 
 TEST_CASE("sweep: outcome selection by kind and muscle", "[study]") {
@@ -184,8 +188,9 @@ TEST_CASE("sweep: outcome selection by kind and muscle", "[study]") {
 
 TEST_CASE("study: a folder without runs has every case missing in its table", "[study]") {
   testing::TempDir dir;
-  const Sweep s = sweep_of(dir, "base = \"base.toml\"\n[[parameter]]\nkey = \"technique.0.force\"\n"
-                                "values = [\"10 N\", \"20 N\"]\n");
+  const Sweep s = sweep_of(dir,
+                           "base = \"base.toml\"\n[[parameter]]\nkey = \"technique.0.force\"\n"
+                           "values = [\"10 N\", \"20 N\"]\n");
   CHECK(case_file(dir / "study", 3).filename() == "case_0003.h5");
   CHECK(case_status(case_file(dir / "study", 0)) == CaseStatus::missing);
   std::filesystem::create_directories(dir / "study");

@@ -270,7 +270,8 @@ TEST_CASE("Hand techniques conduct heat at the hand's temperature and the gun an
   po.hand_conductance = kHandConductance;
   const Percussion tap(p, po);
   const Real period = 1 / tap.options().frequency;
-  CHECK(tap.command(0.25 * tap.options().contact_fraction * period).heat_transfer == Approx(kHandConductance));
+  CHECK(tap.command(0.25 * tap.options().contact_fraction * period).heat_transfer ==
+        Approx(kHandConductance));
   CHECK(tap.command(0.9 * period).heat_transfer == 0.0);
   // Set values are carried; a zero conductance switches conduction off.
   Kneading::Options warm;

@@ -163,7 +163,8 @@ TEST_CASE("Validation errors name the field", "[tone]") {
   }
 }
 
-TEST_CASE("Default tables: data/tone/tone.toml parses with units and sources, and hypertonic muscles", "[tone]") {
+TEST_CASE("Default tables: data/tone/tone.toml parses with units and sources, and hypertonic muscles",
+          "[tone]") {
   const ToneParameters d = ToneParameters::defaults();
   CHECK(d.tau_recovery == Approx(300.0));  // 5 min
   CHECK(d.pressure_half == Approx(3e3));   // 3 kPa (calibrated, docs/validation.md)
