@@ -66,6 +66,12 @@ std::filesystem::path checkpoint_path(const std::filesystem::path& results) {
   return p;
 }
 
+std::filesystem::path partial_results_path(const std::filesystem::path& results) {
+  std::filesystem::path p = results;
+  p += ".partial";
+  return p;
+}
+
 void write_checkpoint(const std::filesystem::path& path, const StateArchive& archive) {
   std::filesystem::path tmp = path;
   tmp += ".tmp";
@@ -103,8 +109,7 @@ StateArchive read_checkpoint(const std::filesystem::path& path) {
 }
 
 std::unique_ptr<ResultsWriter> reopen_results_at(const std::filesystem::path& path, double t) {
-  std::filesystem::path partial = path;
-  partial += ".partial";
+  const std::filesystem::path partial = partial_results_path(path);
   std::error_code ec;
   if (!std::filesystem::exists(partial, ec)) {  // else: a copy was cut short; its source is still there
     if (!std::filesystem::exists(path, ec))

@@ -13,6 +13,8 @@ namespace tissue {
 
 /// The checkpoint file of a results file: "run.h5" -> "run.checkpoint.h5".
 std::filesystem::path checkpoint_path(const std::filesystem::path& results);
+/// Where reopen_results_at keeps a results file while it copies it: "run.h5" -> "run.h5.partial".
+std::filesystem::path partial_results_path(const std::filesystem::path& results);
 
 /// Writes `archive` to `path` atomically (path + ".tmp", then rename). Throws InputError on I/O errors.
 void write_checkpoint(const std::filesystem::path& path, const StateArchive& archive);

@@ -53,10 +53,8 @@ void record_outcomes(const std::filesystem::path& file, int index, const std::ve
 RunSummary simulate(Simulation& sim, const std::filesystem::path& file, bool& resumed) {
   const std::filesystem::path checkpoint = checkpoint_path(file);
   std::error_code ec;
-  std::filesystem::path partial = file;
-  partial += ".partial";
   if (std::filesystem::exists(checkpoint, ec) &&
-      (std::filesystem::exists(file, ec) || std::filesystem::exists(partial, ec))) {
+      (std::filesystem::exists(file, ec) || std::filesystem::exists(partial_results_path(file), ec))) {
     const StateArchive from = read_checkpoint(checkpoint);
     const auto writer = reopen_results_at(file, from.scalar("state.time"));
     resumed = true;
@@ -189,11 +187,9 @@ std::filesystem::path case_file(const std::filesystem::path& study, int index) {
 
 CaseStatus case_status(const std::filesystem::path& file) {
   std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) {
-    std::filesystem::path partial = file;
-    partial += ".partial";
-    return std::filesystem::exists(partial, ec) ? CaseStatus::interrupted : CaseStatus::missing;
-  }
+  if (!std::filesystem::exists(file, ec))
+    return std::filesystem::exists(partial_results_path(file), ec) ? CaseStatus::interrupted
+                                                                   : CaseStatus::missing;
   try {
     const H5File f = H5File::open_read(file);
     const std::string status = meta(f, "status");
