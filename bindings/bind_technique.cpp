@@ -318,6 +318,8 @@ void bind_technique(py::module_& m) {
       .def_readwrite("stall_force", &MassageGunOptions::stall_force,
                      "Largest force before the motor stalls [N].")
       .def_readwrite("glide_speed", &MassageGunOptions::glide_speed, "Travel along the fibres [m/s].")
+      .def_readwrite("steps_per_cycle", &MassageGunOptions::steps_per_cycle,
+                     "Mechanical substeps per stroke cycle (8-80).")
       .def_readwrite("duration", &MassageGunOptions::duration, "Total time [s].")
       .def_readwrite("inset", &MassageGunOptions::inset, "Margin of the path inside the region [m].");
   friction_fields(mo);

@@ -50,6 +50,13 @@ struct CholmodSolver::Impl {
     cholmod_start(&common);
     common.print = 0;  // errors are reported as exceptions, not printed
     common.supernodal = CHOLMOD_SUPERNODAL;
+    // Orderings compared by analyze(): AMD and nested dissection (CHOLMOD's default tries METIS only when
+    // AMD's flops per factor entry exceed 500). On the coarse lumbar-hip tangent (9,138 equations) nested
+    // dissection needs 4.05e8 flops against AMD's 5.34e8 (-24 %) for 25 ms more analysis, once per pattern
+    // (benchmarks/RESULTS.md).
+    common.nmethods = 2;
+    common.method[0].ordering = CHOLMOD_AMD;
+    common.method[1].ordering = CHOLMOD_NESDIS;
   }
   ~Impl() {
     free_factor();

@@ -9,10 +9,11 @@
 namespace tissue {
 
 /// CHOLMOD supernodal Cholesky L L^T of a symmetric positive definite matrix stored with both
-/// triangles (only the lower one is read). The fill-reducing ordering (AMD, METIS when AMD fills
-/// badly) is chosen once in analyze(). A matrix that is not positive definite makes factorize()
-/// throw NotPositiveDefiniteError. Constructing it in a build without CHOLMOD throws InputError.
-/// Davis & Hager (2009), ACM TOMS 35(4):27; Chen et al. (2008), ACM TOMS 35(3):22.
+/// triangles (only the lower one is read). The fill-reducing ordering is chosen once in analyze(): AMD and
+/// CHOLMOD's nested dissection (METIS on the graph's separators), whichever has the fewer factorisation
+/// flops. A matrix that is not positive definite makes factorize() throw NotPositiveDefiniteError.
+/// Constructing it in a build without CHOLMOD throws InputError. Davis & Hager (2009), ACM TOMS 35(4):27;
+/// Chen et al. (2008), ACM TOMS 35(3):22.
 class CholmodSolver final : public LinearSolver {
  public:
   /// Starts a CHOLMOD workspace; throws InputError when libtissue was built without CHOLMOD.

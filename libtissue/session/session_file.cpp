@@ -395,7 +395,9 @@ const std::map<std::string, Entry, std::less<>>& technique_table() {
             .friction(&MO::mu)
             .eta(&MO::eta)
             .quantity("duration", &MO::duration, time, "time", S, "total time")
-            .quantity("inset", &MO::inset, length, "length", cm, "margin of the path inside the region"));
+            .quantity("inset", &MO::inset, length, "length", cm, "margin of the path inside the region")
+            .integer("steps_per_cycle", &MO::steps_per_cycle, "mechanical substeps per stroke cycle",
+                     MO::min_steps_per_cycle, MO::max_steps_per_cycle));
     using TO = TransverseFrictionOptions;
     t["transverse_friction"] = entry<TO>(
         "cross-fibre friction (Cyriax): the thumb oscillates across the fibres",

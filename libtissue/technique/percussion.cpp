@@ -63,6 +63,7 @@ void MassageGunOptions::validate(std::string_view prefix) const {
   require_range(eta, 0, 1, prefix, "eta", "");
   require_positive(duration, prefix, "duration");
   require_non_negative(inset, prefix, "inset");
+  require_range(steps_per_cycle, min_steps_per_cycle, max_steps_per_cycle, prefix, "steps_per_cycle", "");
 }
 
 MassageGun::MassageGun(const SkinPatch& patch, Options options)
@@ -85,7 +86,7 @@ ToolCommand MassageGun::command(Real t) const {
 
 Real MassageGun::max_dt(Real) const {
   const Options& o = options_;
-  return std::min(1.0 / (kStepsPerPeriod * o.frequency), glide_max_dt(o.head, o.glide_speed));
+  return std::min(1.0 / (o.steps_per_cycle * o.frequency), glide_max_dt(o.head, o.glide_speed));
 }
 
 void VibrationOptions::validate(std::string_view prefix) const {

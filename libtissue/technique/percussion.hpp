@@ -71,9 +71,15 @@ struct MassageGunOptions {
   Real eta = kDefaultFrictionHeatFraction;  ///< friction heat fraction into the skin [-]
   Real duration = 60.0;  ///< total time [s]; calibration choice (studies use 30 s-2 min per muscle)
   Real inset = 0.0;      ///< margin of the path inside the region's extent [m]
+  /// Mechanical substeps per stroke cycle (numerical choice, kGunStepsPerCycle; 8-80): the rigid head's
+  /// depth is sampled at the cycle's turning points for every even count.
+  int steps_per_cycle = kGunStepsPerCycle;
+  static constexpr int min_steps_per_cycle = 8;   ///< smallest steps_per_cycle accepted
+  static constexpr int max_steps_per_cycle = 80;  ///< largest steps_per_cycle accepted
   /// Throws InputError("<prefix>.<field>"): frequency outside the 20-53 Hz device range (an error,
   /// not a warning: other rates are not a massage gun; use Percussion or Vibration); stroke outside
-  /// (0, 30] mm; negative preload_depth, glide_speed, mu, inset; non-positive stall_force, duration.
+  /// (0, 30] mm; negative preload_depth, glide_speed, mu, inset; non-positive stall_force, duration;
+  /// steps_per_cycle outside 8-80.
   void validate(std::string_view prefix = "massage_gun") const;
 };
 
@@ -92,7 +98,7 @@ class MassageGun final : public Technique {
   std::string_view name() const override { return "massage_gun"; }
   /// Head on the path with the depth target (control = depth, force_limit = stall_force).
   ToolCommand command(Real t) const override;
-  /// min(1 / (20 f), glide limit) [s].
+  /// min(1 / (steps_per_cycle f), glide limit) [s].
   Real max_dt(Real t) const override;
   /// 1 / frequency [s].
   std::optional<Real> period() const override { return 1.0 / options_.frequency; }

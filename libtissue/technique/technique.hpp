@@ -41,10 +41,14 @@ class Technique {
 /// tool; the session engine samples the tool 8 times per step for the heat and pressure sources, so those
 /// move a quarter semi-axis per sample).
 inline constexpr Real kGlideFractionPerStep = 2.0;
-/// Mechanical steps per period of a cyclic load (numerical choice: 20 resolves the fundamental with < 2%
-/// amplitude error for second-order integrators; with 12 the hysteresis heat of a depth-controlled gun
-/// cycle moved by 38%).
+/// Mechanical steps per period of a cyclic force (numerical choice: 20 resolves the fundamental with < 2%
+/// amplitude error for second-order integrators).
 inline constexpr Real kStepsPerPeriod = 20;
+/// Mechanical steps per stroke cycle of the massage gun's rigid head (numerical choice, measured against 40
+/// steps per cycle in benchmarks/RESULTS.md: 20 s of the gun on the coarse model's gluteus medius, 12 steps
+/// move the dissipated heat by -1.6 % and the peak contact pressure by +3.7 %, at 0.65x the cost of 20
+/// steps; the pressure-footprint gun before the rigid head moved its heat by 38 % at 12 steps).
+inline constexpr int kGunStepsPerCycle = 12;
 /// Mechanical steps per period of a slow hand cycle (kneading, about 1 Hz: a smooth force and a circling
 /// hand; numerical choice, the heat sources are sampled finer along the circle).
 inline constexpr Real kStepsPerSlowPeriod = 8;

@@ -85,9 +85,9 @@ TEST_CASE("Protocol max_dt never steps over an item boundary", "[technique][prot
   CHECK(t == Approx(p.duration()));
   for (const auto& e : p.events())
     CHECK(std::any_of(times.begin(), times.end(), [&](Real x) { return std::abs(x - e.t1) < 1e-6; }));
-  CHECK(p.max_dt(92) <= 5.0 / 8 + 1e-12);   // inside the compression ramp (local 2 s)
-  CHECK(p.max_dt(100) == Approx(55));       // compression hold: up to the release
-  CHECK(p.max_dt(170) <= 1.0 / (20 * 30));  // massage gun
+  CHECK(p.max_dt(92) <= 5.0 / 8 + 1e-12);                          // inside the compression ramp (local 2 s)
+  CHECK(p.max_dt(100) == Approx(55));                              // compression hold: up to the release
+  CHECK(p.max_dt(170) <= 1.0 / (kGunStepsPerCycle * 30) + 1e-15);  // massage gun
   CHECK(p.next_event(100).value() == Approx(160));
   CHECK_FALSE(p.next_event(800).has_value());
 }

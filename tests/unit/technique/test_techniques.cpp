@@ -149,7 +149,11 @@ TEST_CASE("Percussion, massage gun and vibration load at the set frequency", "[t
     o.frequency = f;
     const MassageGun gun(p, o);
     CHECK(dominant_frequency([&](Real t) { return gun.command(t).depth; }, 2.0) == static_cast<int>(f));
-    CHECK(gun.max_dt(2.0) <= 1.0 / (20 * f));
+    CHECK(gun.max_dt(2.0) <= 1.0 / (o.steps_per_cycle * f) + 1e-15);
+    o.steps_per_cycle = 40;
+    CHECK(MassageGun(p, o).max_dt(2.0) <= 1.0 / (40 * f) + 1e-15);
+    o.steps_per_cycle = 7;
+    CHECK_THROWS_WITH(MassageGun(p, o), Catch::Contains("steps_per_cycle"));
   }
   for (Real f : {10.0, 35.0, 50.0}) {
     Vibration::Options o;
