@@ -35,10 +35,33 @@ Model Model::from_msh(const std::string& path, Real length_scale, std::vector<st
   return m;
 }
 
+/// Fails at a [tissue.<name>] override whose name is neither a tissue table nor a muscle region of the mesh.
+void check_tissue_names(const Mesh& mesh, const TissueLibrary& library,
+                        const std::vector<TissueOverride>& overrides) {
+  for (const auto& o : overrides) {
+    if (library.has_table(o.tissue)) continue;
+    bool found = false;
+    std::string muscles;
+    for (const auto& r : mesh.regions.all()) {
+      if (r.kind != TissueKind::muscle && r.kind != TissueKind::other) continue;
+      muscles += (muscles.empty() ? "" : ", ") + r.name;
+      found = found || r.name == o.tissue || r.name == o.tissue + "_left" || r.name == o.tissue + "_right";
+    }
+    if (found) continue;
+    std::string tissues;
+    for (const auto& n : library.names())
+      if (library.has_table(n)) tissues += (tissues.empty() ? "" : ", ") + n;
+    throw InputError(o.where, "tissue." + o.tissue,
+                     "unknown tissue or muscle '" + o.tissue + "'; tissues: " + tissues +
+                         "; muscles of the model: " + muscles + " (with or without _left/_right)");
+  }
+}
+
 Model Model::from_spec(const ModelSpec& spec, const TissueLibrary& library) {
-  if (!spec.mesh_file.empty())
-    return from_msh(spec.mesh_file, spec.mesh_length_scale, spec.fixed_sets, library);
-  Model m = lumbar_hip(parse_resolution(spec.resolution), library);
+  const TissueLibrary lib = library.with_overrides(spec.tissue);
+  Model m = spec.mesh_file.empty() ? lumbar_hip(parse_resolution(spec.resolution), lib)
+                                   : from_msh(spec.mesh_file, spec.mesh_length_scale, spec.fixed_sets, lib);
+  check_tissue_names(m.mesh, library, spec.tissue);
   m.fixed_sets = spec.fixed_sets;
   m.fixed_nodes();
   return m;

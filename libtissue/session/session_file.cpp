@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -585,6 +586,52 @@ void parse_patient(const Ctx& c, const toml::table& root, PatientSpec& p) {
   }
 }
 
+/// The leaves of one [tissue.<name>] table as overrides: `hyperelastic.mu = "2 kPa"` is entry
+/// "hyperelastic.mu", `prony.0.tau = "3 s"` entry "prony.0.tau" (docs/sessions.md).
+void tissue_entries(const Ctx& c, const toml::table& t, const std::string& tissue, const std::string& path,
+                    std::vector<TissueOverride>& out) {
+  for (const auto& [k, v] : t) {
+    const std::string entry = path.empty() ? std::string(k.str()) : path + "." + std::string(k.str());
+    if (const auto* sub = v.as_table()) {
+      tissue_entries(c, *sub, tissue, entry, out);
+      continue;
+    }
+    TissueOverride o{tissue, entry, "", c.at(&v)};
+    if (auto s = v.value_exact<std::string>()) {
+      o.value = *s;
+    } else if (auto i = v.value_exact<int64_t>()) {
+      o.value = std::to_string(*i);
+    } else if (auto d = v.value_exact<double>()) {
+      if (!std::isfinite(*d)) c.fail(&v, o.field(), "not a finite number");
+      char text[32];
+      const auto r = std::to_chars(text, text + sizeof text, *d);  // shortest form that reads back exactly
+      o.value.assign(text, r.ptr);
+    } else {
+      c.fail(&v, o.field(), "must be a quantity string such as \"2.5 kPa\" (or a number if dimensionless)");
+    }
+    out.push_back(std::move(o));
+  }
+}
+
+/// [tissue.<name>]: changed entries of the tissue tables (data/materials/), checked against the shipped
+/// tables.
+void parse_tissue(const Ctx& c, const toml::table& root, ModelSpec& m) {
+  const auto* t = c.table(root, "tissue");
+  if (!t) return;
+  for (const auto& [name, node] : *t) {
+    const auto* sub = node.as_table();
+    if (!sub)
+      c.fail(&node, "tissue." + std::string(name.str()),
+             "must be a table of entries, e.g. [tissue." + std::string(name.str()) +
+                 "] hyperelastic.mu = \"2 kPa\"");
+    tissue_entries(c, *sub, std::string(name.str()), "", m.tissue);
+  }
+  std::stable_sort(m.tissue.begin(), m.tissue.end(), [](const TissueOverride& a, const TissueOverride& b) {
+    return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);  // file order
+  });
+  if (!m.tissue.empty()) (void)TissueLibrary::defaults().with_overrides(m.tissue);  // errors at their lines
+}
+
 }  // namespace
 
 std::vector<std::string> technique_names() {
@@ -622,7 +669,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
                      "", std::string(e.description()));
   }
   const Ctx c{label};
-  c.check_keys(root, "", {"model", "run", "session", "technique", "outputs", "patient"});
+  c.check_keys(root, "", {"model", "run", "session", "technique", "outputs", "patient", "tissue"});
   SessionSpec spec;
   spec.source = label;
   spec.text = std::string(text);
@@ -726,6 +773,7 @@ SessionSpec parse_session(std::string_view text, const std::string& label) {
     rs.jumped_cycles = c.integer(*r, "jumped_cycles", "run.jumped_cycles", rs.jumped_cycles);
     if (rs.jumped_cycles < 0) c.fail(r->get("jumped_cycles"), "run.jumped_cycles", "must not be negative");
   }
+  parse_tissue(c, root, spec.model);
   parse_outputs(c, root, spec.outputs);
   parse_patient(c, root, spec.patient);
   const auto* session = root.get_as<toml::table>("session");

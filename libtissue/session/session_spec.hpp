@@ -11,6 +11,7 @@
 #include "libtissue/core/types.hpp"
 #include "libtissue/linalg/linear_solver_options.hpp"
 #include "libtissue/loading/footprint.hpp"
+#include "libtissue/session/tissue_library.hpp"
 #include "libtissue/technique/techniques.hpp"
 
 namespace tissue {
@@ -21,6 +22,8 @@ struct ModelSpec {
   std::string mesh_file;                               ///< optional Gmsh .msh path; empty = generated model
   Real mesh_length_scale = 1.0;                        ///< factor from mesh units to metres (1e-3 for mm)
   std::vector<std::string> fixed_sets = {"bone_all"};  ///< node sets fixed to bone
+  std::vector<TissueOverride>
+      tissue;  ///< changed tissue table entries ([tissue.<name>] tables), in file order
 };
 
 /// Numerical and environmental settings of a run ([run] table).

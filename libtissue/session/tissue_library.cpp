@@ -2,7 +2,12 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "libtissue/core/error.hpp"
@@ -58,17 +63,70 @@ struct TableReader {
   }
 };
 
-}  // namespace
+/// The name without its "_left"/"_right" suffix ("" when it has none).
+std::string_view side_stem(std::string_view name) {
+  for (std::string_view suffix : {"_left", "_right"})
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
+      return name.substr(0, name.size() - suffix.size());
+  return {};
+}
 
-void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
-  toml::table root;
-  try {
-    root = toml::parse(text, label);
-  } catch (const toml::parse_error& e) {
-    throw InputError(SourceLocation{label, static_cast<int>(e.source().begin.line),
-                                    static_cast<int>(e.source().begin.column)},
-                     "", std::string(e.description()));
+/// A block number ("0", "12") as an index.
+std::optional<std::size_t> index_of(std::string_view seg) {
+  if (seg.empty() || seg.size() > 6 ||
+      !std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return static_cast<std::size_t>(std::stoul(std::string(seg)));
+}
+
+SourceLocation at(const std::string& label, const toml::node& n) {
+  return {label, static_cast<int>(n.source().begin.line), static_cast<int>(n.source().begin.column)};
+}
+
+/// Writes the entries of an [overrides.<region>] table over a tissue document: an entry replaces the same
+/// entry of its section, `prony.<i>` entries those of the i-th term, anything else replaces the whole key.
+void merge(toml::table& doc, const toml::table& ov, const std::string& label, const std::string& prefix) {
+  for (const auto& [k, v] : ov) {
+    toml::node* base = doc.get(k.str());
+    const auto* vt = v.as_table();
+    if (base && vt && base->is_table()) {
+      for (const auto& [f, e] : *vt) base->as_table()->insert_or_assign(f.str(), e);
+    } else if (base && vt && base->is_array()) {
+      auto* terms = base->as_array();
+      for (const auto& [i, t] : *vt) {
+        const auto idx = index_of(i.str());
+        if (!idx || *idx >= terms->size() || !t.is_table() || !terms->get(*idx)->is_table())
+          throw InputError(at(label, t), prefix + std::string(k.str()) + "." + std::string(i.str()),
+                           "names no term of the " + std::to_string(terms->size()) + " [[" +
+                               std::string(k.str()) + "]] terms (numbered from 0)");
+        for (const auto& [f, e] : *t.as_table()) terms->get(*idx)->as_table()->insert_or_assign(f.str(), e);
+      }
+    } else {
+      doc.insert_or_assign(k.str(), v);
+    }
   }
+}
+
+/// The document of a region override: the tissue's table without [overrides], then [overrides.<stem>] for a
+/// sided name, then [overrides.<region>]; `change` edits it after each layer of the region's own name.
+toml::table region_doc(const toml::table& root, std::string_view region, const std::string& label,
+                       const std::function<void(toml::table&, std::string_view)>& change) {
+  toml::table doc = root;
+  doc.erase("overrides");
+  const auto* ov = root.get_as<toml::table>("overrides");
+  const std::string_view stem = side_stem(region);
+  for (std::string_view layer : {stem, region}) {
+    if (layer.empty()) continue;
+    if (const auto* t = ov ? ov->get_as<toml::table>(layer) : nullptr)
+      merge(doc, *t, label, "overrides." + std::string(layer) + ".");
+    if (change) change(doc, layer);
+  }
+  doc.insert_or_assign("tissue", std::string(region));
+  return doc;
+}
+
+/// The parameters of one tissue document (its [overrides] are read by read_table).
+TissueParameters read_tissue(const toml::table& root, const std::string& label) {
   TableReader r{label, root["tissue"].value_or(std::string())};
   if (r.tissue.empty()) r.fail(&root, "tissue", "missing tissue name");
   const std::string t = r.tissue;
@@ -132,19 +190,154 @@ void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
     tp.perfusion_gain = r.entry(b, "perfusion_gain", units::dimensionless, t + ".perfusion_gain");
   p.material.validate(t);
   tp.validate(t);
-  if (const auto* ov = root.get_as<toml::table>("overrides")) {
-    for (const auto& [name, node] : *ov) {
-      const auto* o = node.as_table();
-      if (!o) continue;
-      TissueParameters q = p;
-      q.name = std::string(name.str());
-      if (const auto* oh = o->get_as<toml::table>("hyperelastic"))
-        q.material.elastic = r.hyperelastic(*oh, q.name + ".");
-      q.material.validate(q.name);
-      tissues_[q.name] = q;
-    }
+  return p;
+}
+
+/// The tissue of a table and one tissue per [overrides.<region>] (the table with the region's entries).
+std::vector<TissueParameters> read_table(const toml::table& root, const std::string& label) {
+  std::vector<TissueParameters> out{read_tissue(root, label)};
+  if (const auto* ov = root.get_as<toml::table>("overrides"))
+    for (const auto& [name, node] : *ov)
+      if (node.is_table()) out.push_back(read_tissue(region_doc(root, name.str(), label, {}), label));
+  return out;
+}
+
+toml::table parse_table(std::string_view text, const std::string& label) {
+  try {
+    return toml::parse(text, label);
+  } catch (const toml::parse_error& e) {
+    throw InputError(SourceLocation{label, static_cast<int>(e.source().begin.line),
+                                    static_cast<int>(e.source().begin.column)},
+                     "", std::string(e.description()));
   }
-  tissues_[t] = std::move(p);
+}
+
+/// A value written in a table's unit, e.g. "1953 Pa".
+std::string shown(Real si, Real offset, Real scale, const std::string& unit) {
+  std::ostringstream o;
+  o << (si - offset) / scale;
+  if (unit != "1") o << ' ' << unit;
+  return o.str();
+}
+
+/// Looks up an entry ("hyperelastic.mu", "prony.0.tau") of a tissue document; null if it has none.
+toml::table* find_entry(toml::table& doc, const std::vector<std::string>& segs) {
+  if (segs.size() < 2) return nullptr;
+  toml::node* section = doc.get(segs[0]);
+  toml::table* holder = section ? section->as_table() : nullptr;
+  std::size_t k = 1;
+  if (auto* terms = section ? section->as_array() : nullptr) {
+    const auto idx = index_of(segs[1]);
+    holder = idx && *idx < terms->size() ? terms->get(*idx)->as_table() : nullptr;
+    k = 2;
+  }
+  if (!holder || segs.size() != k + 1) return nullptr;
+  auto* e = holder->get_as<toml::table>(segs[k]);
+  return e && e->contains("value") ? e : nullptr;
+}
+
+/// Why `entry` names no numeric entry of `doc`, with the entries there are at the deepest level that exists.
+std::string what_is_there(const toml::table& doc, const std::vector<std::string>& segs,
+                          const std::string& entry, const std::string& label) {
+  std::string known;
+  auto add = [&known](const std::string& name) { known += (known.empty() ? "" : ", ") + name; };
+  auto entries = [&](const toml::table& t, const std::string& prefix) {
+    for (const auto& [k, v] : t)
+      if (const auto* e = v.as_table(); e && e->contains("value")) add(prefix + std::string(k.str()));
+  };
+  const toml::node* section = segs.empty() ? nullptr : doc.get(segs[0]);
+  if (const auto* terms = section ? section->as_array() : nullptr) {
+    for (std::size_t i = 0; i < terms->size(); ++i)
+      if (const auto* t = terms->get(i)->as_table()) entries(*t, segs[0] + "." + std::to_string(i) + ".");
+  } else if (const auto* t = section ? section->as_table() : nullptr) {
+    if (segs.size() == 1) {
+      entries(*t, segs[0] + ".");
+      return "'" + segs[0] + "' is a section of " + label + "; name one of its entries: " + known;
+    }
+    if (segs.size() == 2 && t->contains(segs[1]))
+      return "'" + entry + "' is not a numeric entry of " + label +
+             "; only entries with a value and a unit can be set";
+    entries(*t, segs[0] + ".");
+  } else {
+    for (const auto& [k, v] : doc)
+      if ((v.is_table() || v.is_array()) && k.str() != "overrides") add(std::string(k.str()) + ".*");
+  }
+  return "unknown field; " + label + " has: " + known;
+}
+
+/// Changes one entry of a tissue document to the override's value. The override's value must have the
+/// dimension of the entry's unit and lie in a plausible range: a temperature 0 .. 100 degC, anything else
+/// 0 .. 1000 x the table's value (the largest of the field over `tables` where this one is 0).
+void change_entry(toml::table& doc, const TissueOverride& o, const std::string& label,
+                  const std::vector<toml::table>& tables) {
+  const std::string field = o.field();
+  auto fail = [&](const std::string& msg) { throw InputError(o.where, field, msg); };
+  std::vector<std::string> segs;
+  std::stringstream ss(o.entry);
+  for (std::string seg; std::getline(ss, seg, '.');) segs.push_back(seg);
+  toml::table* entry = find_entry(doc, segs);
+  if (!entry) fail(what_is_there(doc, segs, o.entry, label));
+  const std::string unit =
+      entry->get("unit") ? entry->get("unit")->value_or(std::string("1")) : std::string("1");
+  const Real table_value = entry->get("value")->value<double>().value_or(0.0);
+  units::Quantity q, one;
+  Real offset = 0;
+  try {
+    q = units::parse(o.value, field);
+    offset = units::parse("0 " + unit, field).value;
+    one = units::parse("1 " + unit, field);
+  } catch (const InputError& e) {
+    fail(e.message());
+  }
+  const Real scale = one.value - offset;
+  if (!(q.dim == one.dim)) {
+    if (q.dim == units::dimensionless && o.value.find_first_not_of("0123456789.eE+- ") == std::string::npos)
+      fail("needs a unit: write it as a string such as \"" + o.value + " " + unit + "\" (a " +
+           units::describe(one.dim) + ")");
+    fail("expected a " + units::describe(one.dim) + " (the unit of " + o.entry + " in " + label + " is " +
+         unit + ") but '" + o.value + "' is a " + units::describe(q.dim));
+  }
+  Real lo = 0, hi = std::numeric_limits<Real>::infinity();
+  std::string why;
+  if (one.dim == units::temperature) {
+    lo = kCelsius, hi = kCelsius + 100, why = "a tissue temperature";
+  } else {
+    Real ref = std::abs(offset + scale * table_value);
+    why = "0 to 1000 x the table's value " + shown(offset + scale * table_value, offset, scale, unit);
+    if (ref == 0) {
+      why = "0 to 1000 x the largest " + o.entry + " of the tissue tables";
+      for (const auto& t : tables) {
+        toml::table other = t;
+        if (const toml::table* e = find_entry(other, segs))
+          ref = std::max(ref,
+                         std::abs(units::convert(e->get("value")->value<double>().value_or(0.0),
+                                                 (*e)["unit"].value_or(std::string("1")), one.dim, field)));
+      }
+    }
+    if (ref > 0) hi = 1000 * ref;
+  }
+  if (!(q.value >= lo && q.value <= hi))
+    fail(shown(q.value, offset, scale, unit) + " is outside the plausible range " +
+         shown(lo, offset, scale, unit) + " .. " + shown(hi, offset, scale, unit) + " (" + why + ")");
+  // Written in SI with the SI form of its unit, so that the table reader gets the value back exactly.
+  entry->insert_or_assign("value", q.value);
+  entry->insert_or_assign("unit", one.dim.str());
+}
+
+}  // namespace
+
+std::string TissueOverride::field() const {
+  std::string out = "tissue." + tissue;
+  std::stringstream ss(entry);
+  for (std::string seg; std::getline(ss, seg, '.');) out += index_of(seg) ? "[" + seg + "]" : "." + seg;
+  return out;
+}
+
+void TissueLibrary::add_toml(std::string_view text, const std::string& label) {
+  const toml::table root = parse_table(text, label);
+  const std::vector<TissueParameters> ps = read_table(root, label);
+  for (const auto& p : ps) tissues_[p.name] = p;
+  sources_[ps.front().name] = Source{std::string(text), label};
 }
 
 void TissueLibrary::add_file(const std::string& path) {
@@ -171,11 +364,7 @@ const TissueParameters& TissueLibrary::tissue(std::string_view name) const {
 
 const TissueParameters& TissueLibrary::for_region(const Region& region) const {
   if (auto it = tissues_.find(region.name); it != tissues_.end()) return it->second;
-  std::string_view base = region.name;
-  for (std::string_view suffix : {"_left", "_right"})
-    if (base.size() > suffix.size() && base.substr(base.size() - suffix.size()) == suffix)
-      base = base.substr(0, base.size() - suffix.size());
-  if (auto it = tissues_.find(base); it != tissues_.end()) return it->second;
+  if (auto it = tissues_.find(side_stem(region.name)); it != tissues_.end()) return it->second;
   const std::string_view kind = region.kind == TissueKind::other ? "muscle" : to_string(region.kind);
   return tissue(kind);
 }
@@ -183,6 +372,73 @@ const TissueParameters& TissueLibrary::for_region(const Region& region) const {
 std::vector<std::string> TissueLibrary::names() const {
   std::vector<std::string> out;
   for (const auto& [k, v] : tissues_) out.push_back(k);
+  return out;
+}
+
+bool TissueLibrary::has_table(std::string_view name) const {
+  return sources_.find(name) != sources_.end();
+}
+
+TissueLibrary TissueLibrary::with_overrides(const std::vector<TissueOverride>& overrides) const {
+  TissueLibrary out = *this;
+  if (overrides.empty()) return out;
+  std::vector<toml::table> tables;  // the unchanged tables, for plausible ranges
+  for (const auto& [name, src] : sources_) tables.push_back(parse_table(src.text, src.label));
+  auto changes_of = [&](std::string_view name) {
+    std::vector<const TissueOverride*> v;
+    for (const auto& o : overrides)
+      if (o.tissue == name) v.push_back(&o);
+    return v;
+  };
+  // A changed table's tissue and its regions fail validation at the first change that made them.
+  auto read = [](const toml::table& doc, const std::string& label,
+                 const std::vector<const TissueOverride*>& by) {
+    try {
+      return read_table(doc, label);
+    } catch (const InputError& e) {
+      const TissueOverride& o = *by.front();
+      throw InputError(o.where, o.field(),
+                       e.field() + ": " + e.message() + " (after the changes of tissue." + o.tissue + ")");
+    }
+  };
+  std::map<std::string, toml::table, std::less<>> changed;  // tissue tables after their changes
+  for (const auto& [name, src] : sources_) {
+    const auto mine = changes_of(name);
+    if (mine.empty()) continue;
+    toml::table doc = parse_table(src.text, src.label);
+    for (const TissueOverride* o : mine) change_entry(doc, *o, src.label, tables);
+    for (auto& p : read(doc, src.label, mine)) out.tissues_[p.name] = std::move(p);
+    changed[name] = std::move(doc);
+  }
+  // Regions: every name that is no tissue, on the muscle table (changed or not).
+  const auto muscle = sources_.find("muscle");
+  std::vector<std::string> regions;
+  for (const auto& o : overrides)
+    if (!has_table(o.tissue) && std::find(regions.begin(), regions.end(), o.tissue) == regions.end())
+      regions.push_back(o.tissue);
+  if (regions.empty()) return out;
+  if (muscle == sources_.end())
+    throw InputError(overrides.front().where, overrides.front().field(),
+                     "no muscle table to derive a region from");
+  const std::string& label = muscle->second.label;
+  const toml::table root =
+      changed.count("muscle") ? changed.at("muscle") : parse_table(muscle->second.text, label);
+  // Sided overrides of the table whose stem is changed inherit the change.
+  if (const auto* ov = root.get_as<toml::table>("overrides"))
+    for (const auto& [name, node] : *ov)
+      if (const std::string_view stem = side_stem(name.str());
+          !stem.empty() && !changes_of(stem).empty() &&
+          std::find(regions.begin(), regions.end(), name.str()) == regions.end())
+        regions.push_back(std::string(name.str()));
+  for (const auto& region : regions) {
+    std::vector<const TissueOverride*> by = changes_of(region);
+    if (by.empty()) by = changes_of(side_stem(region));
+    const toml::table doc = region_doc(root, region, label, [&](toml::table& d, std::string_view layer) {
+      for (const TissueOverride* o : changes_of(layer))
+        change_entry(d, *o, label + " (for region " + region + ")", tables);
+    });
+    for (auto& p : read(doc, label, by)) out.tissues_[p.name] = std::move(p);
+  }
   return out;
 }
 

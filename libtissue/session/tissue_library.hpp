@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libtissue/core/error.hpp"
 #include "libtissue/material/hyperelastic.hpp"
 #include "libtissue/material/tissue_material.hpp"
 #include "libtissue/mesh/mesh.hpp"
@@ -20,6 +21,16 @@ struct TissueParameters {
   ThermalProperties thermal;  ///< Pennes properties (density, heat capacity, conductivity, perfusion, q_met)
   /// Mass density [kg/m^3] (the bioheat density).
   Real density() const { return thermal.density; }
+};
+
+/// One changed entry of a tissue table, as a session file's [tissue.<name>] table writes it.
+struct TissueOverride {
+  std::string tissue;    ///< a tissue ("muscle") or a muscle region ("erector_spinae", "gluteus_medius_left")
+  std::string entry;     ///< dotted entry of the table: "hyperelastic.mu", "prony.0.tau", "bioheat.perfusion"
+  std::string value;     ///< the value as written: "2.5 kPa" (a plain number for dimensionless entries)
+  SourceLocation where;  ///< where it was written (for error messages)
+  /// The field named in messages: "tissue.muscle.hyperelastic.mu", "tissue.skin.prony[0].tau".
+  std::string field() const;
 };
 
 /// Parameters of the tissues by name, with per-region overrides (e.g. "erector_spinae").
@@ -38,9 +49,22 @@ class TissueLibrary {
   const TissueParameters& for_region(const Region& region) const;
   /// Names of the tissues and overrides.
   std::vector<std::string> names() const;
+  /// Whether `name` is a tissue with a table of its own (not a per-region override).
+  bool has_table(std::string_view name) const;
+  /// A copy with table entries changed (units checked against the table's, values against a plausible
+  /// range, then the tissue's own validation). A name that is no tissue is a muscle region: its parameters
+  /// are the muscle's with the table's [overrides.<region>] and the changes. Throws InputError at the
+  /// override's place naming its field.
+  TissueLibrary with_overrides(const std::vector<TissueOverride>& overrides) const;
 
  private:
+  /// The text of a tissue's table and the label it was read under.
+  struct Source {
+    std::string text;   ///< TOML text of the table
+    std::string label;  ///< file or label for messages
+  };
   std::map<std::string, TissueParameters, std::less<>> tissues_;
+  std::map<std::string, Source, std::less<>> sources_;  ///< by tissue name (tables only)
 };
 
 }  // namespace tissue

@@ -203,6 +203,7 @@ CaseStatus case_status(const std::filesystem::path& file) {
 const Model& ModelCache::get(const ModelSpec& spec) {
   std::string key = spec.resolution + "|" + spec.mesh_file + "|" + std::to_string(spec.mesh_length_scale);
   for (const auto& s : spec.fixed_sets) key += "|" + s;
+  for (const auto& t : spec.tissue) key.append("|").append(t.field()).append("=").append(t.value);
   if (!model_ || key != key_) {
     model_ = std::make_unique<Model>(Model::from_spec(spec));
     key_ = key;

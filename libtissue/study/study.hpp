@@ -41,7 +41,8 @@ struct CaseRun {
   std::string message;                      ///< why it failed ("" otherwise)
 };
 
-/// Builds the model of a case once and hands it out again while the cases ask for the same [model].
+/// Builds the model of a case once and hands it out again while the cases ask for the same [model] and
+/// [tissue] tables.
 class ModelCache {
  public:
   /// The model of `spec`, built now unless the last one built was for the same spec.

@@ -157,3 +157,22 @@ def test_bad_sweep_names_file_line_and_key(tmp_path):
     out = subprocess.run([binary(), "sweep", str(bad), "-o", str(tmp_path / "s")], capture_output=True, text=True)
     assert out.returncode == 1
     assert "technique[0].forse" in out.stderr
+
+
+def test_cli_sweep_varies_a_tissue_parameter(tmp_path):
+    """A [[parameter]] on a tissue table entry (docs/studies.md): two short cases, about 10 s."""
+    (tmp_path / "base.toml").write_text(BASE)
+    sweep = tmp_path / "tissue.toml"
+    sweep.write_text('base = "base.toml"\n[[parameter]]\nkey = "tissue.muscle.hyperelastic.mu"\n'
+                     'values = ["2 kPa", "4 kPa"]\n[outputs]\ncollect = ["work"]\n')
+    study = tmp_path / "study"
+    out = subprocess.run([binary(), "sweep", str(sweep), "-o", str(study), "-q"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    df = pd.read_csv(study / "study.csv")
+    assert list(df["tissue.muscle.hyperelastic.mu"]) == [2000, 4000]
+    assert set(df["status"]) == {"completed"}
+    # A stiffer muscle under the same stroke: less work done on the tissue.
+    assert df["work"][1] < df["work"][0]
+    with h5py.File(study / "cases" / "case_0001.h5") as f:
+        session = f["meta"].attrs["session"]
+    assert "4 kPa" in (session.decode() if isinstance(session, bytes) else str(session))

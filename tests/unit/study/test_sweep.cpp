@@ -6,6 +6,8 @@
 #include <fstream>
 #include <set>
 
+#include "libtissue/material/tissue_material.hpp"
+#include "libtissue/session/tissue_library.hpp"
 #include "libtissue/study/outcomes.hpp"
 #include "libtissue/study/study.hpp"
 #include "libtissue/study/sweep.hpp"
@@ -176,6 +178,46 @@ TEST_CASE("sweep: bad keys and values name the sweep file, line and key", "[stud
       Contains("outputs.collect") && Contains("unknown outcome 'x'"));
 }
 
+TEST_CASE("sweep: tissue parameters are keys like any other, with units", "[study][tissue]") {
+  testing::TempDir dir;
+  const Sweep s = sweep_of(dir, R"(base = "base.toml"
+[[parameter]]
+key = "tissue.muscle.hyperelastic.mu"
+range = ["2 kPa", "4 kPa"]
+steps = 3
+[[parameter]]
+key = "tissue.skin.prony.0.tau"
+values = ["0.5 s", "2 s"]
+)");
+  REQUIRE(s.cases.size() == 6);
+  CHECK(s.parameters[0].values[1].text == "3 kPa");
+  CHECK(s.parameters[0].values[1].si == Approx(3000.0));
+  CHECK(s.parameters[0].dimension == "pressure (Pa)");
+  const TissueLibrary defaults = TissueLibrary::defaults();
+  for (const auto& c : s.cases) {
+    const SessionSpec spec = case_session(s, c.index);
+    REQUIRE(spec.model.tissue.size() == 2);
+    CHECK(spec.model.tissue[0].field() == "tissue.muscle.hyperelastic.mu");
+    CHECK(spec.model.tissue[0].value == c.values[0].text);
+    const TissueLibrary lib = defaults.with_overrides(spec.model.tissue);
+    CHECK(small_strain_shear_modulus(lib.tissue("muscle").material.elastic.iso) == Approx(c.values[0].si));
+    CHECK(lib.tissue("skin").material.prony.terms.at(0).tau == Approx(c.values[1].si));
+    CHECK(stroke(s, c.index).force == Approx(20.0));  // the rest of the base is unchanged
+  }
+  CHECK(case_session_text(s, 5).find("4 kPa") != std::string::npos);
+  // The tissue parser's errors come back at the [[parameter]] with the case.
+  const std::string head = "base = \"base.toml\"\n[[parameter]]\n";
+  CHECK_THROWS_WITH(
+      sweep_of(dir, head + "key = \"tissue.muscle.hyperelastic.mu\"\nvalues = [\"2 kPa\", \"9 GPa\"]\n"),
+      Contains("sweep.toml:2:") && Contains("tissue.muscle.hyperelastic.mu") && Contains("plausible range") &&
+          Contains("case 1"));
+  CHECK_THROWS_WITH(sweep_of(dir, head + "key = \"tissue.muscle.hyperelastic.mu\"\nvalues = [\"2 cm\"]\n"),
+                    Contains("sweep.toml:2:") && Contains("expected a pressure"));
+  CHECK_THROWS_WITH(
+      sweep_of(dir, head + "key = \"tissue.skin.prony.5.tau\"\nvalues = [\"2 s\"]\n"),
+      Contains("sweep.toml:2:") && Contains("tissue.skin.prony[5].tau") && Contains("unknown field"));
+}
+
 TEST_CASE("sweep: outcome selection by kind and muscle", "[study]") {
   CHECK(outcome_selected("tone_change.erector_spinae_right", {"tone_change"}, {}));
   CHECK(outcome_selected("tone_change.erector_spinae_right", {"tone_change"}, {"erector_spinae"}));
@@ -219,4 +261,15 @@ TEST_CASE("sweep: the shipped example is force x speed x lubrication of strokes"
   CHECK(o.force == Approx(40.0));
   CHECK(o.speed == Approx(0.15));
   CHECK(o.mu == Approx(friction::dry_skin));
+}
+
+TEST_CASE("sweep: the shipped tissue example is muscle stiffness x perfusion", "[study][tissue]") {
+  const Sweep s = read_sweep_file(std::filesystem::path(TISSUE_SOURCE_DIR) / "data/sweeps/tissue.toml");
+  REQUIRE(s.cases.size() == 6);
+  CHECK(s.parameters[0].values[1].text == "2.5 kPa");
+  const SessionSpec last = case_session(s, 5);
+  const TissueParameters& muscle =
+      TissueLibrary::defaults().with_overrides(last.model.tissue).tissue("muscle");
+  CHECK(small_strain_shear_modulus(muscle.material.elastic.iso) == Approx(4000.0));
+  CHECK(muscle.thermal.perfusion == Approx(60e-6 / 60 * muscle.thermal.density).epsilon(1e-12));
 }
