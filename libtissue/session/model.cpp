@@ -35,6 +35,7 @@ Model Model::from_msh(const std::string& path, Real length_scale, std::vector<st
   return m;
 }
 
+namespace {
 /// Fails at a [tissue.<name>] override whose name is neither a tissue table nor a muscle region of the mesh.
 void check_tissue_names(const Mesh& mesh, const TissueLibrary& library,
                         const std::vector<TissueOverride>& overrides) {
@@ -56,6 +57,7 @@ void check_tissue_names(const Mesh& mesh, const TissueLibrary& library,
                          "; muscles of the model: " + muscles + " (with or without _left/_right)");
   }
 }
+}  // namespace
 
 Model Model::from_spec(const ModelSpec& spec, const TissueLibrary& library) {
   const TissueLibrary lib = library.with_overrides(spec.tissue);
