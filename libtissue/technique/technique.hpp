@@ -45,10 +45,10 @@ inline constexpr Real kGlideFractionPerStep = 2.0;
 /// amplitude error for second-order integrators).
 inline constexpr Real kStepsPerPeriod = 20;
 /// Mechanical steps per stroke cycle of the massage gun's rigid head (numerical choice, measured against 40
-/// steps per cycle in benchmarks/RESULTS.md: 20 s of the gun on the coarse model's gluteus medius, 12 steps
-/// move the dissipated heat by -1.6 % and the peak contact pressure by +3.7 %, at 0.65x the cost of 20
-/// steps; the pressure-footprint gun before the rigid head moved its heat by 38 % at 12 steps).
-inline constexpr int kGunStepsPerCycle = 12;
+/// steps per cycle on 60 s of the gun over the coarse model's gluteus medius, benchmarks/RESULTS.md: 20 steps
+/// move the tool work by +7 %, 12 steps by +88 %, because the window where the ball presses 80 N near the
+/// bone is resolved too coarsely and its cycle is repeated 298 times).
+inline constexpr int kGunStepsPerCycle = 20;
 /// Mechanical steps per period of a slow hand cycle (kneading, about 1 Hz: a smooth force and a circling
 /// hand; numerical choice, the heat sources are sampled finer along the circle).
 inline constexpr Real kStepsPerSlowPeriod = 8;

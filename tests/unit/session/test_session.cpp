@@ -653,12 +653,13 @@ TEST_CASE("Benchmark: 30 s massage gun at 30 Hz, cycle averaging vs fully resolv
   }
 }
 
-TEST_CASE("The massage gun's default 12 steps per cycle match 40 steps per cycle within their tolerance",
+TEST_CASE("The massage gun's default 20 steps per cycle match 40 steps per cycle within their tolerance",
           "[session][engine][cycle]") {
-  // The speed lever kGunStepsPerCycle (12) against a run 3.3x finer in time (40): one 1-s window of the
-  // gun on the coarse model's gluteus medius (2 cycles resolved at 30 Hz, 28 jumped). Stated tolerances
-  // (docs/techniques.md): viscous heat within 5 % (issue 10's accuracy guard; measured +3.4 %), friction heat
-  // and work within 2 %, peak contact pressure within 6 % (measured +2.0 %), tool force within 2 %.
+  // The default kGunStepsPerCycle (20) against a run 2x finer in time (40): one 1-s window of the gun on the
+  // coarse model's gluteus medius (2 cycles resolved at 30 Hz, 28 jumped), and 12 steps (the option's
+  // cheaper setting) on the same window. Stated tolerances (docs/techniques.md): viscous heat within 5 %
+  // (issue 10's accuracy guard; measured +0.8 % at 20, +3.4 % at 12), friction heat and work within 2 %,
+  // peak contact pressure within 6 %, tool force within 2 %.
   auto run = [](int steps_per_cycle) {
     const std::string text = std::string(R"([model]
 resolution = "coarse"
@@ -686,21 +687,24 @@ steps_per_cycle = )") + std::to_string(steps_per_cycle) +
     Simulation sim(m, s);
     return sim.run(sink);
   };
-  const RunSummary production = run(12), reference = run(40);
-  INFO("12 vs 40 steps per cycle: dissipated "
-       << production.dissipated_heat << " / " << reference.dissipated_heat << " J, friction "
-       << production.friction_heat << " / " << reference.friction_heat << " J, work " << production.work
-       << " / " << reference.work << " J, peak pressure " << production.peak_contact_pressure << " / "
-       << reference.peak_contact_pressure << " Pa, force " << production.applied_force << " / "
-       << reference.applied_force << " N, steps " << production.steps << " / " << reference.steps);
-  CHECK(production.rigid_tool_steps > 0);
-  CHECK(production.steps < reference.steps / 3 + 2);
+  const RunSummary reference = run(40);
   CHECK(reference.dissipated_heat > 0);
-  CHECK(production.dissipated_heat == Approx(reference.dissipated_heat).epsilon(0.05));
-  CHECK(production.friction_heat == Approx(reference.friction_heat).epsilon(0.02));
-  CHECK(production.work == Approx(reference.work).epsilon(0.02));
-  CHECK(production.peak_contact_pressure == Approx(reference.peak_contact_pressure).epsilon(0.06));
-  CHECK(production.applied_force == Approx(reference.applied_force).epsilon(0.02));
+  for (const int steps : {static_cast<int>(kGunStepsPerCycle), 12}) {
+    const RunSummary production = run(steps);
+    INFO(steps << " vs 40 steps per cycle: dissipated " << production.dissipated_heat << " / "
+               << reference.dissipated_heat << " J, friction " << production.friction_heat << " / "
+               << reference.friction_heat << " J, work " << production.work << " / " << reference.work
+               << " J, peak pressure " << production.peak_contact_pressure << " / "
+               << reference.peak_contact_pressure << " Pa, force " << production.applied_force << " / "
+               << reference.applied_force << " N, steps " << production.steps << " / " << reference.steps);
+    CHECK(production.rigid_tool_steps > 0);
+    CHECK(production.steps * 40 <= reference.steps * steps + 2);
+    CHECK(production.dissipated_heat == Approx(reference.dissipated_heat).epsilon(0.05));
+    CHECK(production.friction_heat == Approx(reference.friction_heat).epsilon(0.02));
+    CHECK(production.work == Approx(reference.work).epsilon(0.02));
+    CHECK(production.peak_contact_pressure == Approx(reference.peak_contact_pressure).epsilon(0.06));
+    CHECK(production.applied_force == Approx(reference.applied_force).epsilon(0.02));
+  }
 }
 
 TEST_CASE("A refined substep schedule splits every production step and reaches every breakpoint",
