@@ -1704,6 +1704,14 @@ class MassageGunOptions:
     def stall_force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def steps_per_cycle(self) -> int:
+        """
+        Mechanical substeps per stroke cycle (8-80).
+        """
+    @steps_per_cycle.setter
+    def steps_per_cycle(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def stroke(self) -> float:
         """
         Peak-to-peak head travel [m].
