@@ -27,7 +27,8 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 # Unit tests that run the solver on the coarse model or big contact problems: under the sanitizers (-O1,
 # assertions) each takes minutes (about 30x its Release time). Smaller cases of the same code run in the other
 # unit tests. The list is in docs/testing.md.
-slow='^test_session:.*(on the coarse model|Cycle averaging|caller cancels|energy budget of gliding strokes)'
+slow='^test_session:.*(on the coarse model|Cycle averaging|caller cancels|energy budget of gliding strokes'
+slow+='|steps per cycle match 40)'
 slow+='|^test_rigid_contact:.*(a ball pressed into a thick block|the head is in axial equilibrium)'
 slow+='|^test_standard_outputs:.*After the follow-up|^test_observe:.*Myotonometer on a homogeneous block'
 slow+='|^test_checkpoint:.*(failed run saves its state'

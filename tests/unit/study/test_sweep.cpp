@@ -268,8 +268,8 @@ TEST_CASE("sweep: the shipped tissue example is muscle stiffness x perfusion", "
   REQUIRE(s.cases.size() == 6);
   CHECK(s.parameters[0].values[1].text == "2.5 kPa");
   const SessionSpec last = case_session(s, 5);
-  const TissueParameters& muscle =
-      TissueLibrary::defaults().with_overrides(last.model.tissue).tissue("muscle");
+  const TissueLibrary library = TissueLibrary::defaults().with_overrides(last.model.tissue);
+  const TissueParameters& muscle = library.tissue("muscle");
   CHECK(small_strain_shear_modulus(muscle.material.elastic.iso) == Approx(4000.0));
   CHECK(muscle.thermal.perfusion == Approx(60e-6 / 60 * muscle.thermal.density).epsilon(1e-12));
 }
