@@ -220,11 +220,21 @@ std::string shown(Real si, Real offset, Real scale, const std::string& unit) {
   return o.str();
 }
 
-/// Looks up an entry ("hyperelastic.mu", "prony.0.tau") of a tissue document; null if it has none.
-toml::table* find_entry(toml::table& doc, const std::vector<std::string>& segs) {
+/// The segments of a dotted entry ("prony.0.tau" -> prony, 0, tau).
+std::vector<std::string> split_entry(std::string_view entry) {
+  std::vector<std::string> segs;
+  std::stringstream ss{std::string(entry)};
+  for (std::string seg; std::getline(ss, seg, '.');) segs.push_back(seg);
+  return segs;
+}
+
+/// Looks up an entry ("hyperelastic.mu", "prony.0.tau") of a tissue document (const or not); null if it has
+/// none.
+template <class Table>
+Table* find_entry(Table& doc, const std::vector<std::string>& segs) {
   if (segs.size() < 2) return nullptr;
-  toml::node* section = doc.get(segs[0]);
-  toml::table* holder = section ? section->as_table() : nullptr;
+  auto* section = doc.get(segs[0]);
+  Table* holder = section ? section->as_table() : nullptr;
   std::size_t k = 1;
   if (auto* terms = section ? section->as_array() : nullptr) {
     const auto idx = index_of(segs[1]);
@@ -232,7 +242,7 @@ toml::table* find_entry(toml::table& doc, const std::vector<std::string>& segs) 
     k = 2;
   }
   if (!holder || segs.size() != k + 1) return nullptr;
-  auto* e = holder->get_as<toml::table>(segs[k]);
+  Table* e = holder->template get_as<toml::table>(segs[k]);
   return e && e->contains("value") ? e : nullptr;
 }
 
@@ -272,9 +282,7 @@ void change_entry(toml::table& doc, const TissueOverride& o, const std::string& 
                   const std::vector<toml::table>& tables) {
   const std::string field = o.field();
   auto fail = [&](const std::string& msg) { throw InputError(o.where, field, msg); };
-  std::vector<std::string> segs;
-  std::stringstream ss(o.entry);
-  for (std::string seg; std::getline(ss, seg, '.');) segs.push_back(seg);
+  const std::vector<std::string> segs = split_entry(o.entry);
   toml::table* entry = find_entry(doc, segs);
   if (!entry) fail(what_is_there(doc, segs, o.entry, label));
   const std::string unit =
@@ -307,8 +315,7 @@ void change_entry(toml::table& doc, const TissueOverride& o, const std::string& 
     if (ref == 0) {
       why = "0 to 1000 x the largest " + o.entry + " of the tissue tables";
       for (const auto& t : tables) {
-        toml::table other = t;
-        if (const toml::table* e = find_entry(other, segs))
+        if (const toml::table* e = find_entry(t, segs))
           ref = std::max(ref,
                          std::abs(units::convert(e->get("value")->value<double>().value_or(0.0),
                                                  (*e)["unit"].value_or(std::string("1")), one.dim, field)));
@@ -328,8 +335,7 @@ void change_entry(toml::table& doc, const TissueOverride& o, const std::string& 
 
 std::string TissueOverride::field() const {
   std::string out = "tissue." + tissue;
-  std::stringstream ss(entry);
-  for (std::string seg; std::getline(ss, seg, '.');) out += index_of(seg) ? "[" + seg + "]" : "." + seg;
+  for (const std::string& seg : split_entry(entry)) out += index_of(seg) ? "[" + seg + "]" : "." + seg;
   return out;
 }
 
