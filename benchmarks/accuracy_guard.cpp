@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -73,9 +74,19 @@ struct Outcome {
   double seconds = 0;
 };
 
-Outcome run(const Model& model, const SessionSpec& spec, int threads) {
+/// Runs the session once; prints a progress line to stderr about every 5 % (the reference takes long).
+Outcome run(const Model& model, const SessionSpec& spec, int threads, const char* label) {
   RunContext ctx;
   ctx.threads = threads;
+  const auto start = std::chrono::steady_clock::now();
+  int next_percent = 0;
+  ctx.progress = [&, label](double fraction, std::string_view status) {
+    if (100 * fraction < next_percent) return;
+    next_percent = static_cast<int>(100 * fraction) / 5 * 5 + 5;
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "%s %5.1f %% after %.0f s: %.*s\n", label, 100 * fraction, s,
+                 static_cast<int>(status.size()), status.data());
+  };
   MemorySink sink;
   Simulation sim(model, spec, ctx);
   const auto t0 = std::chrono::steady_clock::now();
@@ -141,10 +152,10 @@ int main(int argc, char** argv) {
     std::printf("accuracy_guard: %s x %.3g (%.0f s simulated), %s model (%ld cells), %d threads\n",
                 session.c_str(), scale, prod.duration(), prod.model.resolution.c_str(),
                 static_cast<long>(model.mesh.n_cells()), threads);
-    const Outcome p = run(model, prod, threads);
+    const Outcome p = run(model, prod, threads, "production");
     std::printf("production: %.1f s wall, %d substeps, %d Newton iterations, %d factorisations\n", p.seconds,
                 p.summary.steps, p.summary.newton_iterations, p.summary.factorizations);
-    const Outcome r = run(model, ref, threads);
+    const Outcome r = run(model, ref, threads, "reference");
     std::printf(
         "reference:  %.1f s wall, %d substeps, %d Newton iterations, %d factorisations (ratio %.1fx)\n",
         r.seconds, r.summary.steps, r.summary.newton_iterations, r.summary.factorizations,

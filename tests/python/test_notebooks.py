@@ -20,9 +20,10 @@ NOTEBOOKS = sorted(EXAMPLES.glob("*.ipynb"))
 nbformat = pytest.importorskip("nbformat")
 
 
-def test_four_notebooks_exist():
+def test_five_notebooks_exist():
     assert [p.stem for p in NOTEBOOKS] == [
-        "01_quickstart", "02_techniques_compared", "03_heat_vs_pressure", "04_parameter_study"]
+        "01_quickstart", "02_techniques_compared", "03_heat_vs_pressure", "04_parameter_study",
+        "05_sensitivity_study"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

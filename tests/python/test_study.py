@@ -8,6 +8,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -99,6 +100,57 @@ def test_run_study_on_a_process_pool_returns_the_table(tmp_path):
     df2 = tissue.study.run_study(sweep, study, executor=None)
     assert case_mtimes(study) == before
     pd.testing.assert_frame_equal(df, df2)
+
+
+def test_run_study_on_a_dask_cluster_returns_the_same_table(tmp_path):
+    """A dask.distributed Client (what dask-jobqueue hands out on Slurm or PBS) as the executor."""
+    distributed = pytest.importorskip("distributed")
+    tissue = import_tissue()
+    sweep = write_sweep(tmp_path)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            df = tissue.study.run_study(sweep, tmp_path / "study", executor=client)
+    check_table(df, 4)
+    # The same cases on a local process pool give the same outcomes (the executor only places them).
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        ref = tissue.study.run_study(sweep, tmp_path / "pool", executor=pool)
+    cols = [c for c in ref.columns if c != "wall_seconds"]
+    pd.testing.assert_frame_equal(df[cols], ref[cols], rtol=1e-9)
+
+
+MPI_SCRIPT = """import sys
+sys.path.insert(0, {path!r})
+from mpi4py.futures import MPIPoolExecutor
+import tissue.study
+
+if __name__ == "__main__":
+    with MPIPoolExecutor() as pool:
+        df = tissue.study.run_study({sweep!r}, {study!r}, executor=pool)
+    df.to_csv({csv!r}, index=False)
+"""
+
+
+@pytest.mark.skipif(os.environ.get("TISSUE_MPI_TEST") != "1", reason="set by CTest when the build found MPI")
+def test_run_study_on_an_mpi4py_pool_returns_the_table(tmp_path):
+    """mpi4py's MPIPoolExecutor under `mpirun -np 3 python -m mpi4py.futures`: rank 0 runs the script, ranks 1
+    and 2 run the cases."""
+    pytest.importorskip("mpi4py")
+    mpirun = shutil.which("mpirun")
+    assert mpirun, "TISSUE_MPI_TEST=1 but no mpirun"
+    tissue = import_tissue()
+    sweep = write_sweep(tmp_path)
+    script = tmp_path / "study_mpi.py"
+    csv = tmp_path / "table.csv"
+    package_dir = str(pathlib.Path(tissue.__file__).resolve().parents[1])
+    script.write_text(MPI_SCRIPT.format(path=package_dir, sweep=str(sweep), study=str(tmp_path / "study"),
+                                        csv=str(csv)))
+    out = subprocess.run([mpirun, "--oversubscribe", "--allow-run-as-root", "-np", "3", sys.executable, "-m",
+                          "mpi4py.futures", str(script)], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    df = pd.read_csv(csv)
+    check_table(df, 4)
+    by = df.set_index(["technique.0.lubrication", "technique.0.force"])["work"]
+    assert by[("dry", 25.0)] > by[("dry", 10.0)]
 
 
 def sweep_cli(launcher, sweep, study):
