@@ -3,13 +3,16 @@
 //
 //   build-bench/benchmarks/peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]
 //                                     [--material prony|elastic] [--reuse N] [--contraction F]
-//                                     [--progress]
+//                                     [--depth MM] [--progress]
 //   e.g. peer_block --size 44x44x22 --threads 2 --reuse 4
 //
 // Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, automatic.
 // Material: the viscoelastic law of peer-block.md (default, what FEBio ran) or its elastic part.
 // --reuse N: modified Newton, a factorised tangent serves up to N further iterations while the
 // residual halves per iteration (NewtonOptions::max_tangent_reuse; default 0 = exact Newton).
+// --depth MM: the top face's final displacement (default 5 mm; FEBio's figures apply only to it). A small
+// depth with --material elastic --steps 1 is the linear-elastic block benchmarks/mfem_block.py compares
+// with MFEM. The last line ("result: key=value ...") is for scripts.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -24,7 +27,8 @@ using namespace tissue;
 void usage() {
   std::printf(
       "usage: peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]\n"
-      "                  [--material prony|elastic] [--reuse N] [--contraction F] [--progress]\n"
+      "                  [--material prony|elastic] [--reuse N] [--contraction F] [--depth MM]\n"
+      "                  [--progress]\n"
       "  --size     hex divisions, default 28x28x14 (the peer's sizes: 28x28x14, 44x44x22)\n"
       "  --threads  element-loop and BLAS threads, default 1\n"
       "  --steps    quasi-static steps over t in [0, 1], default 20\n"
@@ -32,6 +36,7 @@ void usage() {
       "  --material prony (default: FEBio's viscoelastic law) or elastic (its neo-Hookean part)\n"
       "  --reuse    modified Newton: iterations per factorised tangent beyond the first, default 0\n"
       "  --contraction  reuse only while |r| shrinks by this factor per iteration, default 0.5\n"
+      "  --depth    final displacement of the top face in mm, default 5 (the peer's)\n"
       "  --progress one line per accepted step on stderr\n");
 }
 
@@ -86,6 +91,11 @@ int main(int argc, char** argv) {
       } else if (a == "--contraction" && v) {
         c.reuse_contraction = std::atof(v);
         ++i;
+      } else if (a == "--depth" && v) {
+        c.block.depth = 1e-3 * std::atof(v);
+        if (!(c.block.depth > 0 && c.block.depth < 0.02))
+          throw InputError("depth", "must lie in (0, 20) mm, got '" + std::string(v) + "'");
+        ++i;
       } else if (a == "--progress") {
         c.progress = true;
       } else if (a == "--solver" && v) {
@@ -98,7 +108,7 @@ int main(int argc, char** argv) {
     }
     if (c.threads < 1) throw InputError("threads", "must be at least 1");
     const bench::PeerBlockResult r = bench::run_peer_block(c);
-    const Peer* p = febio(c.block.nx, c.block.ny, c.block.nz);
+    const Peer* p = c.block.depth == PeerBlock{}.depth ? febio(c.block.nx, c.block.ny, c.block.nz) : nullptr;
     std::printf(
         "peer block %dx%dx%d: %d cells, %d nodes, %d free equations, hex8 2x2x2, %s, max_tangent_reuse %d\n",
         c.block.nx, c.block.ny, c.block.nz, static_cast<int>(r.cells), static_cast<int>(r.nodes),
@@ -127,6 +137,11 @@ int main(int argc, char** argv) {
     if (p)
       std::printf("%-28s Rz %.4f, bulge %.4f\n", "ratio libtissue / FEBio", r.Rz / p->Rz,
                   1e3 * r.bulge / p->bulge_mm);
+    std::printf(
+        "result: wall_s=%.6g solve_s=%.6g linear_s=%.6g peak_rss_bytes=%lld newton=%d factorizations=%d "
+        "equations=%lld Rz_N=%.12g bulge_m=%.12g\n",
+        r.wall_seconds, r.solve_seconds, r.linear_seconds, static_cast<long long>(r.peak_rss),
+        r.newton_iterations, r.factorizations, static_cast<long long>(r.equations), r.Rz, r.bulge);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "peer_block: %s\n", e.what());

@@ -29,8 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 py_missing=()
-# Python test tools, pandas (tissue.study tables), dask and mpi4py (the study executors tests/python/test_study.py runs) and what the example notebooks need (tests/python/test_notebooks.py runs them).
-for m in numpy h5py meshio pytest pybind11 matplotlib tqdm nbclient nbformat ipykernel pandas dask distributed mpi4py; do
+# Python test tools, pandas (tissue.study tables), dask and mpi4py (the study executors tests/python/test_study.py runs), mfem (the cross-code check of tests/python/test_mfem_block.py) and what the example notebooks need (tests/python/test_notebooks.py runs them).
+for m in numpy h5py meshio pytest pybind11 matplotlib tqdm nbclient nbformat ipykernel pandas dask distributed mpi4py mfem; do
   python3 -c "import $m" 2>/dev/null || py_missing+=("$m")
 done
 if [ ${#py_missing[@]} -gt 0 ]; then
