@@ -88,6 +88,34 @@ void bind_session(py::module_& m) {
         "Parses 'automatic', 'cholmod', 'ldlt', 'lu' or 'cg'; InputError listing the valid names.");
 
   // --- session specification -----------------------------------------------------------------
+  py::class_<TissueOverride>(
+      m, "TissueOverride",
+      "One changed entry of a tissue table, as a session's [tissue.<name>] table writes it.\n"
+      "TissueOverride(tissue='muscle', entry='hyperelastic.mu', value='2.5 kPa').")
+      .def(py::init([](std::string tissue, std::string entry, std::string value) {
+             return TissueOverride{std::move(tissue), std::move(entry), std::move(value), {}};
+           }),
+           py::arg("tissue"), py::arg("entry"), py::arg("value"))
+      .def_readwrite("tissue", &TissueOverride::tissue,
+                     "A tissue ('muscle') or a muscle region ('erector_spinae', 'gluteus_medius_left').")
+      .def_readwrite("entry", &TissueOverride::entry, "Dotted table entry: 'hyperelastic.mu', 'prony.0.tau'.")
+      .def_readwrite("value", &TissueOverride::value, "The value with a unit, e.g. '2.5 kPa'.")
+      .def_property_readonly("field", &TissueOverride::field, "The field named in messages.")
+      .def("__eq__", [](const TissueOverride& a, const TissueOverride& b) { return a == b; })
+      .def("__repr__", [](const TissueOverride& o) {
+        return "TissueOverride('" + o.tissue + "', '" + o.entry + "', '" + o.value + "')";
+      });
+  py::class_<TissueEntry>(m, "TissueEntry",
+                          "One numeric entry of a tissue table (what an override can change).")
+      .def_readonly("key", &TissueEntry::key, "Dotted entry: 'hyperelastic.mu'.")
+      .def_readonly("value", &TissueEntry::value, "The table's value in the table's unit (text).")
+      .def_readonly("unit", &TissueEntry::unit, "The table's unit ('1' for dimensionless).")
+      .def_readonly("status", &TissueEntry::status, "'published', 'derived', 'calibration choice', ...")
+      .def_readonly("source", &TissueEntry::source, "The table's source.")
+      .def("__repr__", [](const TissueEntry& e) {
+        return "TissueEntry('" + e.key + "', " + e.value + " " + e.unit + ", " + e.status + ")";
+      });
+
   py::class_<ModelSpec>(
       m, "ModelSpec",
       "Which model to build: the generated lumbar-hip model at a resolution, or a Gmsh mesh.\n"
@@ -98,6 +126,8 @@ void bind_session(py::module_& m) {
       .def_readwrite("mesh_length_scale", &ModelSpec::mesh_length_scale, "Factor from mesh units to metres.")
       .def_readwrite("fixed_sets", &ModelSpec::fixed_sets,
                      "Node sets fixed to bone (a copy: assign a whole list to change it).")
+      .def_readwrite("tissue", &ModelSpec::tissue,
+                     "Changed tissue-table entries, list of TissueOverride (a copy: assign a whole list).")
       .def("__repr__", [](const ModelSpec& s) {
         return "ModelSpec(resolution='" + s.resolution + "', mesh_file='" + s.mesh_file + "')";
       });
@@ -275,7 +305,13 @@ void bind_session(py::module_& m) {
       .def("tissue", &TissueLibrary::tissue, py::arg("name"), "Parameters of a named tissue (a copy).")
       .def("for_region", &TissueLibrary::for_region, py::arg("region"),
            "Parameters for a mesh region (a copy).")
-      .def("names", &TissueLibrary::names, "Names of the tissues and overrides.");
+      .def("names", &TissueLibrary::names, "Names of the tissues and overrides.")
+      .def("has_table", &TissueLibrary::has_table, py::arg("name"),
+           "Whether the name is a tissue with a table of its own.")
+      .def("entries", &TissueLibrary::entries, py::arg("tissue"),
+           "The numeric entries of a tissue's table (list of TissueEntry).")
+      .def("with_overrides", &TissueLibrary::with_overrides, py::arg("overrides"),
+           "A copy with table entries changed (list of TissueOverride); InputError naming the field.");
 
   py::class_<Model>(
       m, "Model",
@@ -285,6 +321,8 @@ void bind_session(py::module_& m) {
                     "Geometry, regions, sets, fibres (a view that keeps the model alive).")
       .def_readonly("tissues", &Model::tissues, "Parameters of each region, by region id (copies).")
       .def_readwrite("fixed_sets", &Model::fixed_sets, "Node sets held fixed (a copy: assign a whole list).")
+      .def_readonly("tissue_changes", &Model::tissue_changes,
+                    "The tissue-table changes the model was built with (from_spec), list of TissueOverride.")
       .def_static("lumbar_hip", &Model::lumbar_hip, py::arg("resolution"),
                   py::arg_v("library", TissueLibrary::defaults(), "TissueLibrary.defaults()"),
                   "The built-in lumbar-hip model at a Resolution with a tissue library.")

@@ -274,6 +274,25 @@ int cmd_info(const std::string& path) {
   return 0;
 }
 
+/// Lists the entries of the tissue tables that [tissue.<name>] tables and sweep keys can change.
+void print_tissue_entries() {
+  std::printf(
+      "\nTissue parameters ([tissue.<tissue or muscle>] tables; sweep keys tissue.<name>.<entry>): entries "
+      "of\n"
+      "data/materials/<tissue>.toml, written with a unit of the entry's dimension (hyperelastic.mu = \"2.5 "
+      "kPa\").\n"
+      "A muscle name (erector_spinae, gluteus_medius_left, ...) changes the muscle table for that muscle "
+      "only.\n");
+  const TissueLibrary library = TissueLibrary::defaults();
+  for (const std::string& name : library.names()) {
+    if (!library.has_table(name)) continue;
+    std::printf("\n[tissue.%s]\n", name.c_str());
+    for (const TissueEntry& e : library.entries(name))
+      std::printf("  %-32s %12s %-12s %s\n", e.key.c_str(), e.value.c_str(),
+                  e.unit == "1" ? "" : e.unit.c_str(), e.status.c_str());
+  }
+}
+
 int cmd_techniques() {
   std::printf(
       "Items of a session file ([[technique]] type = ...). Quantities are strings with units, e.g.\n"
@@ -286,6 +305,7 @@ int cmd_techniques() {
   }
   std::printf("\nValues outside the [plausible range] of a key are rejected.\n");
   std::printf("\n[session] follow_up = \"10 min\"  recovery time after the last item (default 0 s)\n");
+  print_tissue_entries();
   return 0;
 }
 

@@ -64,6 +64,7 @@ Model Model::from_spec(const ModelSpec& spec, const TissueLibrary& library) {
   Model m = spec.mesh_file.empty() ? lumbar_hip(parse_resolution(spec.resolution), lib)
                                    : from_msh(spec.mesh_file, spec.mesh_length_scale, spec.fixed_sets, lib);
   check_tissue_names(m.mesh, library, spec.tissue);
+  m.tissue_changes = spec.tissue;
   m.fixed_sets = spec.fixed_sets;
   m.fixed_nodes();
   return m;

@@ -17,6 +17,9 @@ struct Model {
   Mesh mesh;                              ///< geometry, regions, sets, fibres
   std::vector<TissueParameters> tissues;  ///< parameters of each region (by region id)
   std::vector<std::string> fixed_sets;    ///< node sets held fixed (bone)
+  /// The tissue-table changes the model was built with (from_spec: the session's [tissue.<name>] tables);
+  /// a Simulation refuses a session whose changes differ, so they are never silently left out.
+  std::vector<TissueOverride> tissue_changes;
 
   /// The built-in lumbar-hip model at a resolution with the default tissue library.
   static Model lumbar_hip(Resolution resolution, const TissueLibrary& library = TissueLibrary::defaults());

@@ -125,6 +125,15 @@ Simulation::Simulation(const Model& model, SessionSpec session, RunContext ctx)
     : model_(model), session_(std::move(session)), ctx_(std::move(ctx)) {
   if (ctx_.threads < 1) ctx_.threads = session_.run.threads > 0 ? session_.run.threads : hardware_threads();
   ctx_.validate();
+  if (session_.model.tissue != model_.tissue_changes)
+    throw InputError(
+        "model.tissue",
+        "the model was built with other tissue-parameter changes than the " +
+            std::string("session's [tissue.<name>] tables (the session has ") +
+            std::to_string(session_.model.tissue.size()) + ", the model " +
+            std::to_string(model_.tissue_changes.size()) +
+            "): build the model from the session's [model] table (Model::from_spec(session.model); "
+            "Python: Model.from_spec(session.model), or simulate() without a Model)");
   if (!model_.mesh.find_facet_set("skin"))
     throw InputError("model", "the mesh has no 'skin' facet set, so no tool can be applied");
   const RunSpec& r = session_.run;
@@ -285,10 +294,13 @@ void load_summary(const StateArchive& a, RunSummary& r) {
         {kinds[k], places[k], flags[3 * k], flags[3 * k + 1], flags[3 * k + 2], units[k]});
 }
 
-/// What a checkpoint must match to be resumed: the protocol's items and the model's size.
-std::vector<std::string> protocol_signature(const Protocol& protocol, const Mesh& mesh) {
+/// What a checkpoint must match to be resumed: the protocol's items, the model's size and its tissue-table
+/// changes (none: no line, as in checkpoints written before they were recorded).
+std::vector<std::string> protocol_signature(const Protocol& protocol, const Model& model) {
+  const Mesh& mesh = model.mesh;
   std::vector<std::string> sig{"mesh " + std::to_string(mesh.n_nodes()) + " nodes " +
                                std::to_string(mesh.n_cells()) + " cells"};
+  for (const TissueOverride& o : model.tissue_changes) sig.push_back(o.field() + " = " + o.value);
   for (const auto& e : protocol.events()) {
     std::ostringstream o;
     o.precision(12);
@@ -426,7 +438,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
 
   // --- checkpoints: everything that goes on from one macro step to the next
   // ---------------------------------
-  const std::vector<std::string> signature = protocol_signature(protocol_, mesh);
+  const std::vector<std::string> signature = protocol_signature(protocol_, model_);
   auto snapshot = [&]() {
     StateArchive a;
     a.put_strings("run.signature", signature);
@@ -442,7 +454,9 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
   };
   if (from) {
     if (from->strings("run.signature") != signature)
-      throw InputError("checkpoint", "was written for another protocol or model than this session's");
+      throw InputError("checkpoint",
+                       "was written for another protocol or model (or other [tissue] changes) than "
+                       "this session's");
     stored0 = from->scalar("run.stored0");
     load_state(*from, s);
     stepper = fresh_stepper();

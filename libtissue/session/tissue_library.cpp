@@ -385,6 +385,36 @@ bool TissueLibrary::has_table(std::string_view name) const {
   return sources_.find(name) != sources_.end();
 }
 
+std::vector<TissueEntry> TissueLibrary::entries(std::string_view tissue) const {
+  const auto it = sources_.find(tissue);
+  if (it == sources_.end()) {
+    std::string known;
+    for (const auto& [k, v] : sources_) known += (known.empty() ? "" : ", ") + k;
+    throw InputError("tissue", "no table for '" + std::string(tissue) + "'; tissues with tables: " + known);
+  }
+  const toml::table doc = parse_table(it->second.text, it->second.label);
+  std::vector<TissueEntry> out;
+  auto add = [&out](const toml::table& section, const std::string& prefix) {
+    for (const auto& [k, v] : section) {
+      const toml::table* e = v.as_table();
+      if (!e || !e->contains("value")) continue;
+      std::ostringstream value;
+      value << (*e)["value"].value<double>().value_or(0.0);
+      out.push_back({prefix + std::string(k.str()), value.str(), (*e)["unit"].value_or(std::string("1")),
+                     (*e)["status"].value_or(std::string()), (*e)["source"].value_or(std::string())});
+    }
+  };
+  for (const auto& [k, v] : doc) {
+    const std::string name(k.str());
+    if (name == "overrides") continue;
+    if (const toml::table* t = v.as_table()) add(*t, name + ".");
+    if (const toml::array* terms = v.as_array())
+      for (std::size_t i = 0; i < terms->size(); ++i)
+        if (const toml::table* t = terms->get(i)->as_table()) add(*t, name + "." + std::to_string(i) + ".");
+  }
+  return out;
+}
+
 TissueLibrary TissueLibrary::with_overrides(const std::vector<TissueOverride>& overrides) const {
   TissueLibrary out = *this;
   if (overrides.empty()) return out;

@@ -31,6 +31,19 @@ struct TissueOverride {
   SourceLocation where;  ///< where it was written (for error messages)
   /// The field named in messages: "tissue.muscle.hyperelastic.mu", "tissue.skin.prony[0].tau".
   std::string field() const;
+  /// Same tissue, entry and value (the place it was written is not compared).
+  bool operator==(const TissueOverride& o) const {
+    return tissue == o.tissue && entry == o.entry && value == o.value;
+  }
+};
+
+/// One numeric entry of a tissue table as the table writes it (what a [tissue.<name>] table can change).
+struct TissueEntry {
+  std::string key;     ///< dotted entry: "hyperelastic.mu", "prony.0.tau"
+  std::string value;   ///< the table's value in the table's unit: "1953"
+  std::string unit;    ///< the table's unit: "Pa" ("1" for dimensionless)
+  std::string status;  ///< the table's status: "published", "derived", "calibration choice", ...
+  std::string source;  ///< the table's source
 };
 
 /// Parameters of the tissues by name, with per-region overrides (e.g. "erector_spinae").
@@ -51,6 +64,8 @@ class TissueLibrary {
   std::vector<std::string> names() const;
   /// Whether `name` is a tissue with a table of its own (not a per-region override).
   bool has_table(std::string_view name) const;
+  /// The numeric entries of a tissue's table, by section and key (InputError naming the tissues with tables).
+  std::vector<TissueEntry> entries(std::string_view tissue) const;
   /// A copy with table entries changed (units checked against the table's, values against a plausible
   /// range, then the tissue's own validation). A name that is no tissue is a muscle region: its parameters
   /// are the muscle's with the table's [overrides.<region>] and the changes. Throws InputError at the

@@ -365,3 +365,29 @@ def test_a_relative_mesh_path_is_beside_the_session_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the program runs elsewhere
     spec = tissue.read_session_file(str(session))
     assert pathlib.Path(spec.model.mesh_file) == folder / "back.msh"
+
+
+def test_session_tissue_changes_reach_the_model_and_are_checked():
+    """Session(tissue=...) writes [tissue.<name>] changes into the ModelSpec; the model built from the session
+    carries them; a prebuilt model without them is refused; bad values name the field."""
+    rest = tissue.Rest("1 s")
+    s = tissue.Session(rest, resolution="coarse", threads=1,
+                       tissue={"muscle": {"bioheat.density": "1200 kg/m^3"},
+                               "erector_spinae": {"hyperelastic.mu": "2.5 kPa"}})
+    assert [(o.tissue, o.entry, o.value) for o in s.model.tissue] == [
+        ("muscle", "bioheat.density", "1200 kg/m^3"), ("erector_spinae", "hyperelastic.mu", "2.5 kPa")]
+    model = tissue.load_model("coarse", s.model)
+    assert list(model.tissue_changes) == list(s.model.tissue)
+    names = [r.name for r in model.mesh.regions]
+    assert model.tissues[names.index("gluteus_medius_left")].density == pytest.approx(1200.0)
+    plain = tissue.Model.lumbar_hip("coarse")
+    assert plain.tissues[names.index("gluteus_medius_left")].density == pytest.approx(1090.0)
+    with pytest.raises(tissue.InputError, match=r"model\.tissue.*from_spec"):
+        tissue.Simulation(plain, s)
+    tissue.Simulation(model, s)  # built with the session's changes: accepted
+    with pytest.raises(tissue.InputError, match=r"tissue\.muscle\.hyperelastic\.mu.*expected a pressure"):
+        s.set_tissue({"muscle": {"hyperelastic.mu": "2 m"}})
+    with pytest.raises(tissue.InputError, match=r"tissue\.skin\.hyperelastic\.mu.*needs a unit"):
+        s.set_tissue({"skin": {"hyperelastic.mu": 2e6}})
+    entries = {e.key: e for e in tissue.TissueLibrary().entries("muscle")}
+    assert entries["hyperelastic.mu"].unit == "Pa" and float(entries["hyperelastic.mu"].value) > 0

@@ -12,7 +12,7 @@ import pathlib
 import typing
 from . import _tissue_units as units
 from . import _tissue_friction as friction
-__all__: list[str] = ['BoxMeshOptions', 'CaseRun', 'CaseStatus', 'CellType', 'DEFAULT_FRICTION_HEAT_FRACTION', 'DeepStrokingOptions', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'HeatPackOptions', 'HotStoneOptions', 'InputError', 'KneadingOptions', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MassageGunOptions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'MuscleReport', 'MuscleState', 'NodeSet', 'NumericalError', 'OpenMode', 'OutputSpec', 'PatientSpec', 'PercussionOptions', 'Protocol', 'ProtocolEvent', 'ProtocolList', 'ProtocolPhase', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'RestOptions', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'SessionStep', 'Side', 'Simulation', 'SkinPatch', 'Snapshot', 'SourceLocation', 'StaticCompressionOptions', 'StaticCompressionSpec', 'StrokingOptions', 'Sweep', 'SweepCase', 'SweepParameter', 'SweepValue', 'Technique', 'TechniqueInfo', 'TechniqueKeyInfo', 'TechniqueList', 'TechniqueSpec', 'TissueKind', 'TissueLibrary', 'TissueParameters', 'ToolCommand', 'ToolControl', 'ToolPose', 'TransverseFrictionOptions', 'VibrationOptions', 'case_file', 'case_session', 'case_session_text', 'case_status', 'footprint_by_name', 'friction', 'generate_lumbar_hip', 'hardware_threads', 'latin_hypercube', 'make_box_mesh', 'make_technique', 'nodes_per_cell', 'outcome_kinds', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_msh', 'read_session_file', 'read_sweep_file', 'run_case', 'skin_point_above_region', 'technique_catalogue', 'technique_names', 'units', 'write_study']
+__all__: list[str] = ['BoxMeshOptions', 'CaseRun', 'CaseStatus', 'CellType', 'Checkpoint', 'DEFAULT_FRICTION_HEAT_FRACTION', 'DeepStrokingOptions', 'EventRecord', 'FacetSet', 'FieldCenter', 'FieldData', 'Footprint', 'HeatPackOptions', 'HotStoneOptions', 'InputError', 'KneadingOptions', 'LinearSolverKind', 'LogLevel', 'LumbarHipDimensions', 'MassageGunOptions', 'MemorySink', 'Mesh', 'Model', 'ModelSpec', 'MshReadOptions', 'MuscleReport', 'MuscleState', 'NodeSet', 'NumericalError', 'OpenMode', 'OutputSpec', 'PatientSpec', 'PercussionOptions', 'Protocol', 'ProtocolEvent', 'ProtocolList', 'ProtocolPhase', 'Region', 'RegionPeaks', 'RegionTable', 'Resolution', 'RestOptions', 'ResultsReader', 'ResultsSink', 'ResultsWriter', 'RunContext', 'RunSpec', 'RunSummary', 'SafetyFlag', 'SeriesColumn', 'SeriesData', 'SeriesValue', 'SessionSpec', 'SessionStep', 'Side', 'Simulation', 'SkinPatch', 'Snapshot', 'SourceLocation', 'StaticCompressionOptions', 'StaticCompressionSpec', 'StrokingOptions', 'Sweep', 'SweepCase', 'SweepParameter', 'SweepValue', 'Technique', 'TechniqueInfo', 'TechniqueKeyInfo', 'TechniqueList', 'TechniqueSpec', 'TissueEntry', 'TissueKind', 'TissueLibrary', 'TissueOverride', 'TissueParameters', 'ToolCommand', 'ToolControl', 'ToolPose', 'TransverseFrictionOptions', 'VibrationOptions', 'case_file', 'case_session', 'case_session_text', 'case_status', 'checkpoint_path', 'footprint_by_name', 'friction', 'generate_lumbar_hip', 'hardware_threads', 'latin_hypercube', 'make_box_mesh', 'make_technique', 'nodes_per_cell', 'outcome_kinds', 'parse_linear_solver_kind', 'parse_msh', 'parse_resolution', 'parse_session', 'read_checkpoint', 'read_msh', 'read_session_file', 'read_sweep_file', 'reopen_results_at', 'run_case', 'skin_point_above_region', 'technique_catalogue', 'technique_names', 'units', 'write_study']
 
 class InputError(ValueError):
     """Invalid user input; str(e) is 'file:line:col: field: message'."""
@@ -121,9 +121,9 @@ class RunContext:
     
     The callbacks are Python callables called with the GIL held while the solver itself runs without it; Ctrl-C during a run with a progress callback raises KeyboardInterrupt.
     """
-    def __init__(self, threads: typing.SupportsInt | typing.SupportsIndex = 1, progress: typing.Any = None, log: typing.Any = None) -> None:
+    def __init__(self, threads: typing.SupportsInt | typing.SupportsIndex = 0, progress: typing.Any = None, log: typing.Any = None) -> None:
         """
-        threads: element-loop threads (Simulation treats < 1 as 'from the session, else all cores');
+        threads: element-loop threads (0: the callee chooses; a Simulation takes the session's [run] threads, else all cores);
         progress: callable(fraction: float, status: str) or None; log: callable(LogLevel, str) or None.
         """
     def report(self, fraction: typing.SupportsFloat | typing.SupportsIndex, status: str) -> None:
@@ -132,7 +132,7 @@ class RunContext:
         """
     def validate(self) -> None:
         """
-        Raises if threads < 1.
+        Raises if threads < 0.
         """
     @property
     def log(self) -> typing.Any:
@@ -153,7 +153,7 @@ class RunContext:
     @property
     def threads(self) -> int:
         """
-        Number of threads for element loops.
+        Element-loop threads (0: the callee chooses).
         """
     @threads.setter
     def threads(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
@@ -1428,22 +1428,6 @@ class KneadingOptions:
     def force(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
-    def hand_conductance(self) -> float:
-        """
-        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
-        """
-    @hand_conductance.setter
-    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def hand_temperature(self) -> float:
-        """
-        The hand's skin temperature [K] (15-45 degC).
-        """
-    @hand_temperature.setter
-    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
     def frequency(self) -> float:
         """
         Circles per second [Hz].
@@ -1458,6 +1442,22 @@ class KneadingOptions:
         """
     @glide_speed.setter
     def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_conductance(self) -> float:
+        """
+        Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
+        """
+    @hand_conductance.setter
+    def hand_conductance(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def hand_temperature(self) -> float:
+        """
+        The hand's skin temperature [K] (15-45 degC).
+        """
+    @hand_temperature.setter
+    def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def inset(self) -> float:
@@ -1558,6 +1558,14 @@ class PercussionOptions:
     def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def glide_speed(self) -> float:
+        """
+        Travel along the fibres [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def hand_conductance(self) -> float:
         """
         Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
@@ -1572,14 +1580,6 @@ class PercussionOptions:
         """
     @hand_temperature.setter
     def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def glide_speed(self) -> float:
-        """
-        Travel along the fibres [m/s].
-        """
-    @glide_speed.setter
-    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def inset(self) -> float:
@@ -1974,6 +1974,14 @@ class VibrationOptions:
     def frequency(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
+    def glide_speed(self) -> float:
+        """
+        Travel along the fibres [m/s].
+        """
+    @glide_speed.setter
+    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
     def hand_conductance(self) -> float:
         """
         Hand/skin contact conductance [W/(m^2 K)]; 0: no conduction.
@@ -1988,14 +1996,6 @@ class VibrationOptions:
         """
     @hand_temperature.setter
     def hand_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def glide_speed(self) -> float:
-        """
-        Travel along the fibres [m/s].
-        """
-    @glide_speed.setter
-    def glide_speed(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def inset(self) -> float:
@@ -2311,6 +2311,11 @@ class TechniqueKeyInfo:
     def kind(self) -> str:
         """
         Value kind: force, speed, time, length, integer, tool, ...
+        """
+    @property
+    def range(self) -> str:
+        """
+        Plausible range the parser enforces, e.g. '0 N .. 300 N' ('' if none).
         """
 class TechniqueInfo:
     """
@@ -2631,6 +2636,15 @@ class ResultsWriter(ResultsSink):
         """
         The XDMF companion path.
         """
+class Checkpoint:
+    """
+    A run's state at a macro-step boundary (read_checkpoint); Simulation.resume continues it.
+    """
+    @property
+    def time(self) -> float:
+        """
+        Simulated time of the state [s].
+        """
 class SeriesColumn:
     """
     One series column: group, name, units.
@@ -2927,6 +2941,78 @@ class LinearSolverKind:
     @property
     def value(self) -> int:
         ...
+class TissueOverride:
+    """
+    One changed entry of a tissue table, as a session's [tissue.<name>] table writes it.
+    TissueOverride(tissue='muscle', entry='hyperelastic.mu', value='2.5 kPa').
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: TissueOverride) -> bool:
+        ...
+    def __init__(self, tissue: str, entry: str, value: str) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def entry(self) -> str:
+        """
+        Dotted table entry: 'hyperelastic.mu', 'prony.0.tau'.
+        """
+    @entry.setter
+    def entry(self, arg0: str) -> None:
+        ...
+    @property
+    def field(self) -> str:
+        """
+        The field named in messages.
+        """
+    @property
+    def tissue(self) -> str:
+        """
+        A tissue ('muscle') or a muscle region ('erector_spinae', 'gluteus_medius_left').
+        """
+    @tissue.setter
+    def tissue(self, arg0: str) -> None:
+        ...
+    @property
+    def value(self) -> str:
+        """
+        The value with a unit, e.g. '2.5 kPa'.
+        """
+    @value.setter
+    def value(self, arg0: str) -> None:
+        ...
+class TissueEntry:
+    """
+    One numeric entry of a tissue table (what an override can change).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def key(self) -> str:
+        """
+        Dotted entry: 'hyperelastic.mu'.
+        """
+    @property
+    def source(self) -> str:
+        """
+        The table's source.
+        """
+    @property
+    def status(self) -> str:
+        """
+        'published', 'derived', 'calibration choice', ...
+        """
+    @property
+    def unit(self) -> str:
+        """
+        The table's unit ('1' for dimensionless).
+        """
+    @property
+    def value(self) -> str:
+        """
+        The table's value in the table's unit (text).
+        """
 class ModelSpec:
     """
     Which model to build: the generated lumbar-hip model at a resolution, or a Gmsh mesh.
@@ -2968,6 +3054,14 @@ class ModelSpec:
     @resolution.setter
     def resolution(self, arg0: str) -> None:
         ...
+    @property
+    def tissue(self) -> list[TissueOverride]:
+        """
+        Changed tissue-table entries, list of TissueOverride (a copy: assign a whole list).
+        """
+    @tissue.setter
+    def tissue(self, arg0: collections.abc.Sequence[TissueOverride]) -> None:
+        ...
 class RunSpec:
     """
     Numerical settings of a run. Keyword arguments set fields of the defaults.
@@ -2983,6 +3077,14 @@ class RunSpec:
         """
     @air_temperature.setter
     def air_temperature(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def checkpoint_every(self) -> float:
+        """
+        Simulated time between checkpoints of a run with a checkpoint file [s] (0: only on failure or interruption).
+        """
+    @checkpoint_every.setter
+    def checkpoint_every(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
     @property
     def core_temperature(self) -> float:
@@ -3055,6 +3157,14 @@ class RunSpec:
         """
     @linear_solver.setter
     def linear_solver(self, arg0: LinearSolverKind) -> None:
+        ...
+    @property
+    def max_cuts(self) -> int:
+        """
+        A failed substep is halved up to this many times in a row before the run stops.
+        """
+    @max_cuts.setter
+    def max_cuts(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
     def newton_tolerance(self) -> float:
@@ -3613,9 +3723,17 @@ class TissueLibrary:
         """
         Adds (or replaces) the tissue described by a table's text.
         """
+    def entries(self, tissue: str) -> list[TissueEntry]:
+        """
+        The numeric entries of a tissue's table (list of TissueEntry).
+        """
     def for_region(self, region: Region) -> TissueParameters:
         """
         Parameters for a mesh region (a copy).
+        """
+    def has_table(self, name: str) -> bool:
+        """
+        Whether the name is a tissue with a table of its own.
         """
     def names(self) -> list[str]:
         """
@@ -3624,6 +3742,10 @@ class TissueLibrary:
     def tissue(self, name: str) -> TissueParameters:
         """
         Parameters of a named tissue (a copy).
+        """
+    def with_overrides(self, overrides: collections.abc.Sequence[TissueOverride]) -> TissueLibrary:
+        """
+        A copy with table entries changed (list of TissueOverride); InputError naming the field.
         """
 class Model:
     """
@@ -3670,6 +3792,11 @@ class Model:
     def mesh(self) -> Mesh:
         """
         Geometry, regions, sets, fibres (a view that keeps the model alive).
+        """
+    @property
+    def tissue_changes(self) -> list[TissueOverride]:
+        """
+        The tissue-table changes the model was built with (from_spec), list of TissueOverride.
         """
     @property
     def tissues(self) -> list[TissueParameters]:
@@ -4135,92 +4262,23 @@ class Simulation:
         """
         Adds a Python observer called after every macro step as observer(step: SessionStep) with the GIL held. It may return an iterable of SeriesValue or (group, name, value, units) tuples, or call step.add_series(...); the values are written with the step's series row.
         """
+    def resume(self, sink: ResultsSink, checkpoint: Checkpoint) -> RunSummary:
+        """
+        Continues a run from a Checkpoint (read_checkpoint) of the same session and model; `sink` holds the results up to the checkpoint's time (reopen_results_at). Returns the RunSummary of the whole run.
+        """
     def run(self, sink: ResultsSink) -> RunSummary:
         """
         Runs every technique in order, writing mesh, fields and series to `sink` (ResultsWriter or MemorySink); returns a RunSummary. The GIL is released while the solver runs; the progress callback of the RunContext re-acquires it.
+        """
+    def set_checkpoint_file(self, path: os.PathLike | str | bytes) -> None:
+        """
+        Writes checkpoints to `path` every RunSpec.checkpoint_every and when the run fails or is interrupted (KeyboardInterrupt included); empty: none.
         """
     @property
     def protocol(self) -> Protocol:
         """
         The protocol built from the session (Protocol).
         """
-def _raise_input_error(field: str, message: str) -> None:
-    """
-    Raises tissue.InputError('<field>: <message>') exactly as the C++ library formats it (used by the package).
-    """
-def footprint_by_name(name: str, field: str = 'tool') -> Footprint:
-    """
-    Footprint by tool name ('palm', 'thumb', ...); InputError listing the names.
-    """
-@typing.overload
-def generate_lumbar_hip(resolution: Resolution, dims: LumbarHipDimensions = ...) -> Mesh:
-    """
-    Generates the default lumbar-hip model mesh (skin, fat, fascia and eight muscle regions).
-    """
-@typing.overload
-def generate_lumbar_hip(resolution: str, dims: LumbarHipDimensions = ...) -> Mesh:
-    """
-    generate_lumbar_hip('coarse' | 'default' | 'fine', dims).
-    """
-def hardware_threads() -> int:
-    """
-    Number of hardware threads OpenMP would use (1 without OpenMP).
-    """
-@typing.overload
-def make_box_mesh(options: BoxMeshOptions) -> Mesh:
-    """
-    Builds a box mesh with one region and facet/node sets 'xmin' ... 'zmax'.
-    """
-@typing.overload
-def make_box_mesh(**kwargs) -> Mesh:
-    """
-    make_box_mesh(**fields of BoxMeshOptions), e.g. make_box_mesh(hi=(0.1, 0.1, 0.05), nx=4, ny=4, nz=2).
-    """
-def make_technique(item: TechniqueSpec, mesh: Mesh, prefix: str = 'technique') -> typing.Any:
-    """
-    Builds the Technique of a protocol item over a mesh (its path over the target's skin); None for rests. Evaluate it with command(t) (e.g. to draw the tool path).
-    """
-def nodes_per_cell(cell_type: CellType) -> int:
-    """
-    Number of nodes of a cell type (8 or 4).
-    """
-def parse_linear_solver_kind(name: str) -> LinearSolverKind:
-    """
-    Parses 'automatic', 'cholmod', 'ldlt', 'lu' or 'cg'; InputError listing the valid names.
-    """
-def parse_msh(content: str, label: str, options: MshReadOptions = ...) -> Mesh:
-    """
-    Parses .msh 4.1 content held in memory; `label` names the source in errors.
-    """
-def parse_resolution(name: str) -> Resolution:
-    """
-    Parses 'coarse', 'default' (or 'standard') or 'fine'; InputError otherwise.
-    """
-def parse_session(text: str, label: str = '<string>') -> SessionSpec:
-    """
-    Parses session text; `label` names the source in error messages.
-    """
-def read_msh(path: str, options: MshReadOptions = ...) -> Mesh:
-    """
-    Reads a Gmsh .msh 4.1 file (ASCII or binary) with physical groups as regions and sets.
-    """
-def read_session_file(path: str) -> SessionSpec:
-    """
-    Reads a session file (TOML); InputError with 'file:line:col: field: message'.
-    """
-def skin_point_above_region(mesh: Mesh, region_id: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
-    """
-    Centre of the skin area above a region [m] (where a technique aims its tool).
-    """
-def technique_catalogue() -> list[TechniqueInfo]:
-    """
-    Every item type of a session file with its keys, units and defaults (what `tissue techniques` lists).
-    """
-def technique_names() -> list[str]:
-    """
-    Names of the techniques a session file may use.
-    """
-DEFAULT_FRICTION_HEAT_FRACTION: float = 0.5
 class SweepValue:
     """
     One value of a swept parameter as written into the session.
@@ -4370,7 +4428,13 @@ class CaseStatus:
     failed: typing.ClassVar[CaseStatus]
     interrupted: typing.ClassVar[CaseStatus]
     missing: typing.ClassVar[CaseStatus]
+    @typing.overload
+    def __eq__(self, other: CaseStatus) -> bool:
+        ...
+    @typing.overload
     def __eq__(self, other: typing.Any) -> bool:
+        ...
+    def __getstate__(self) -> int:
         ...
     def __hash__(self) -> int:
         ...
@@ -4380,9 +4444,15 @@ class CaseStatus:
         ...
     def __int__(self) -> int:
         ...
+    @typing.overload
+    def __ne__(self, other: CaseStatus) -> bool:
+        ...
+    @typing.overload
     def __ne__(self, other: typing.Any) -> bool:
         ...
     def __repr__(self) -> str:
+        ...
+    def __setstate__(self, state: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     def __str__(self) -> str:
         ...
@@ -4431,6 +4501,10 @@ class CaseRun:
         """
         Wall time [s].
         """
+def _raise_input_error(field: str, message: str) -> None:
+    """
+    Raises tissue.InputError('<field>: <message>') exactly as the C++ library formats it (used by the package).
+    """
 def case_file(study: os.PathLike | str | bytes, index: typing.SupportsInt | typing.SupportsIndex) -> pathlib.Path:
     """
     STUDY/cases/case_NNNN.h5.
@@ -4447,23 +4521,108 @@ def case_status(file: os.PathLike | str | bytes) -> CaseStatus:
     """
     Status of a case results file.
     """
+def checkpoint_path(results: os.PathLike | str | bytes) -> pathlib.Path:
+    """
+    The checkpoint file beside a results file: run.h5 -> run.checkpoint.h5.
+    """
+def footprint_by_name(name: str, field: str = 'tool') -> Footprint:
+    """
+    Footprint by tool name ('palm', 'thumb', ...); InputError listing the names.
+    """
+@typing.overload
+def generate_lumbar_hip(resolution: Resolution, dims: LumbarHipDimensions = ...) -> Mesh:
+    """
+    Generates the default lumbar-hip model mesh (skin, fat, fascia and eight muscle regions).
+    """
+@typing.overload
+def generate_lumbar_hip(resolution: str, dims: LumbarHipDimensions = ...) -> Mesh:
+    """
+    generate_lumbar_hip('coarse' | 'default' | 'fine', dims).
+    """
+def hardware_threads() -> int:
+    """
+    Number of hardware threads OpenMP would use (1 without OpenMP).
+    """
 def latin_hypercube(samples: typing.SupportsInt | typing.SupportsIndex, dims: typing.SupportsInt | typing.SupportsIndex, seed: typing.SupportsInt | typing.SupportsIndex) -> list[list[float]]:
     """
     Points of a Latin hypercube in [0, 1)^dims, one per stratum along every axis.
+    """
+@typing.overload
+def make_box_mesh(options: BoxMeshOptions) -> Mesh:
+    """
+    Builds a box mesh with one region and facet/node sets 'xmin' ... 'zmax'.
+    """
+@typing.overload
+def make_box_mesh(**kwargs) -> Mesh:
+    """
+    make_box_mesh(**fields of BoxMeshOptions), e.g. make_box_mesh(hi=(0.1, 0.1, 0.05), nx=4, ny=4, nz=2).
+    """
+def make_technique(item: TechniqueSpec, mesh: Mesh, prefix: str = 'technique') -> typing.Any:
+    """
+    Builds the Technique of a protocol item over a mesh (its path over the target's skin); None for rests. Evaluate it with command(t) (e.g. to draw the tool path).
+    """
+def nodes_per_cell(cell_type: CellType) -> int:
+    """
+    Number of nodes of a cell type (8 or 4).
     """
 def outcome_kinds() -> list[str]:
     """
     Outcome kinds a sweep's [outputs] collect may name.
     """
+def parse_linear_solver_kind(name: str) -> LinearSolverKind:
+    """
+    Parses 'automatic', 'cholmod', 'ldlt', 'lu' or 'cg'; InputError listing the valid names.
+    """
+def parse_msh(content: str, label: str, options: MshReadOptions = ...) -> Mesh:
+    """
+    Parses .msh 4.1 content held in memory; `label` names the source in errors.
+    """
+def parse_resolution(name: str) -> Resolution:
+    """
+    Parses 'coarse', 'default' (or 'standard') or 'fine'; InputError otherwise.
+    """
+def parse_session(text: str, label: str = '<string>') -> SessionSpec:
+    """
+    Parses session text; `label` names the source in error messages.
+    """
+def read_checkpoint(path: os.PathLike | str | bytes) -> Checkpoint:
+    """
+    Reads a checkpoint (InputError naming the file if it is missing or not a checkpoint).
+    """
+def read_msh(path: str, options: MshReadOptions = ...) -> Mesh:
+    """
+    Reads a Gmsh .msh 4.1 file (ASCII or binary) with physical groups as regions and sets.
+    """
+def read_session_file(path: str) -> SessionSpec:
+    """
+    Reads a session file (TOML); InputError with 'file:line:col: field: message'.
+    """
 def read_sweep_file(path: os.PathLike | str | bytes) -> Sweep:
     """
     Reads a sweep file and checks every case with the session parser (InputError names file:line and key).
+    """
+def reopen_results_at(path: os.PathLike | str | bytes, time: typing.SupportsFloat | typing.SupportsIndex) -> ResultsWriter:
+    """
+    Reopens a results file for a resumed run: what it holds up to `time` [s] is kept, the rest dropped; returns a ResultsWriter that appends.
     """
 def run_case(sweep: Sweep, index: typing.SupportsInt | typing.SupportsIndex, study: os.PathLike | str | bytes, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> CaseRun:
     """
     Runs case `index` into the study folder: skips a completed or failed case, resumes an interrupted one.
     """
+def skin_point_above_region(mesh: Mesh, region_id: typing.SupportsInt | typing.SupportsIndex) -> typing.Annotated[numpy.typing.NDArray[numpy.float64], "[3, 1]"]:
+    """
+    Centre of the skin area above a region [m] (where a technique aims its tool).
+    """
+def technique_catalogue() -> list[TechniqueInfo]:
+    """
+    Every item type of a session file with its keys, units and defaults (what `tissue techniques` lists).
+    """
+def technique_names() -> list[str]:
+    """
+    Names of the techniques a session file may use.
+    """
 def write_study(sweep: Sweep, study: os.PathLike | str | bytes) -> None:
     """
     Writes STUDY/study.h5 (external links to the cases, /table) and STUDY/study.csv.
     """
+DEFAULT_FRICTION_HEAT_FRACTION: float = 0.5

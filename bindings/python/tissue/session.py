@@ -266,11 +266,15 @@ def load_model(model: Union[Model, str, os.PathLike, None] = None, spec=None) ->
     if model is None:
         return Model.from_spec(spec if spec is not None else _tissue.ModelSpec())
     model = os.fspath(model)
+    # The session's [model] settings and tissue changes, on the named mesh or resolution.
+    chosen = _tissue.ModelSpec()
+    if spec is not None:
+        chosen.mesh_length_scale, chosen.fixed_sets, chosen.tissue = spec.mesh_length_scale, list(spec.fixed_sets), list(spec.tissue)
     if model.endswith(".msh"):
-        scale = spec.mesh_length_scale if spec is not None else 1.0
-        fixed = list(spec.fixed_sets) if spec is not None else ["bone_all"]
-        return Model.from_msh(model, scale, fixed)
-    return Model.lumbar_hip(model)
+        chosen.mesh_file = model
+    else:
+        chosen.resolution = _check_resolution(model)
+    return Model.from_spec(chosen)
 
 
 class Session(SessionSpec):
@@ -285,10 +289,13 @@ class Session(SessionSpec):
     """
 
     def __init__(self, *items, resolution: Optional[str] = None, follow_up: Union[str, float] = 0.0,
-                 outputs: Optional[dict] = None, patient: Optional[dict] = None, **run):
+                 outputs: Optional[dict] = None, patient: Optional[dict] = None, tissue: Optional[dict] = None,
+                 **run):
         super().__init__()
         if resolution is not None:
             self.model.resolution = _check_resolution(resolution)
+        if tissue:
+            self.set_tissue(tissue)
         self.follow_up = follow_up
         self.configure(**run)
         self.configure_outputs(**(outputs or {}))
@@ -354,6 +361,28 @@ class Session(SessionSpec):
                 value = _quantity(value, kind, f"run.{key}")
             _check_run_value(key, value)
             setattr(self.run, key, value)
+        return self
+
+    def set_tissue(self, changes: dict) -> "Session":
+        """Changes entries of the tissue tables (data/materials/), as a session file's ``[tissue.<name>]``
+        tables do: ``{"muscle": {"hyperelastic.mu": "2.5 kPa"}, "erector_spinae": {"prony.0.tau": "3 s"}}``
+        (a tissue, or a muscle for that muscle only; ``tissue techniques`` and
+        ``TissueLibrary().entries(name)`` list the entries). Values carry a unit of the entry's dimension;
+        they are checked at once (InputError naming ``tissue.<name>.<entry>``). The changes are added to
+        those already set; the model is built with them (``simulate`` with a resolution or None, or
+        ``Model.from_spec(session.model)``). Returns self."""
+        added = list(self.model.tissue)
+        for name, entries in changes.items():
+            if not isinstance(entries, dict):
+                _fail(f"tissue.{name}", "expected a dict of entries, e.g. {'hyperelastic.mu': '2.5 kPa'}")
+            for entry, value in entries.items():
+                if not isinstance(value, str):
+                    _fail(f"tissue.{name}.{entry}", f"needs a unit: write it as a string such as '{value} Pa'")
+                added.append(_tissue.TissueOverride(str(name), str(entry), value))
+        _tissue.TissueLibrary.defaults().with_overrides(added)  # units, ranges and names checked now
+        m = self.model
+        m.tissue = added
+        self.model = m
         return self
 
     def configure_outputs(self, **outputs) -> "Session":

@@ -1,5 +1,6 @@
 // Checkpoints and resume (issue 12): a run resumed from a checkpoint continues the run that goes on to
-// round-off; a checkpoint of another protocol is refused; the results file is cut back to the checkpoint.
+// round-off; a checkpoint of another protocol (or other tissue parameters) is refused; the results file is
+// cut back to the checkpoint.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -184,6 +185,14 @@ TEST_CASE("A checkpoint of another protocol is refused", "[session][checkpoint]"
   CHECK(rest.meta().at("status") == "failed");
   CHECK_THROWS_WITH(read_checkpoint(dir / "missing.checkpoint.h5"),
                     Catch::Contains("no checkpoint to resume"));
+  // The same protocol with other tissue parameters ([tissue.<name>] tables) is refused too.
+  SessionSpec stiffer = s;
+  stiffer.model.tissue.push_back({"muscle", "hyperelastic.mu", "2.5 kPa", {}});
+  const Model m2 = Model::from_spec(stiffer.model);
+  Simulation c(m2, stiffer);
+  MemorySink rest2;
+  CHECK_THROWS_WITH(c.resume(rest2, read_checkpoint(dir / "a.checkpoint.h5")),
+                    Catch::Contains("[tissue] changes"));
 }
 
 TEST_CASE("A results file reopened at a time keeps what was written up to then", "[io][checkpoint]") {

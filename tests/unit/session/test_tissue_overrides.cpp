@@ -6,6 +6,7 @@
 #include "libtissue/material/tissue_material.hpp"
 #include "libtissue/session/model.hpp"
 #include "libtissue/session/session_file.hpp"
+#include "libtissue/session/simulation.hpp"
 #include "libtissue/session/tissue_library.hpp"
 
 using namespace tissue;
@@ -193,4 +194,49 @@ TEST_CASE("tissue: region overrides of a table layer the table's own [overrides]
   // The API's errors carry the override's place.
   CHECK_THROWS_WITH(lib.with_overrides({{"muscle", "bioheat.perfusion", "40 N", here}}),
                     Contains("s.toml:3:1: tissue.muscle.bioheat.perfusion: expected a"));
+}
+
+TEST_CASE("tissue: a table's entries are listed with value, unit and status (tissue techniques)",
+          "[session][tissue]") {
+  TissueLibrary lib;
+  lib.add_toml(kMuscleTable, "muscle.toml");
+  const auto entries = lib.entries("muscle");
+  auto find = [&](const std::string& key) -> const TissueEntry* {
+    for (const auto& e : entries)
+      if (e.key == key) return &e;
+    return nullptr;
+  };
+  const TissueEntry* mu = find("hyperelastic.mu");
+  REQUIRE(mu);
+  CHECK(mu->value == "2");
+  CHECK(mu->unit == "kPa");
+  REQUIRE(find("prony.0.tau"));
+  CHECK(find("prony.0.tau")->unit == "s");
+  CHECK(find("bioheat.perfusion"));
+  CHECK_FALSE(find("hyperelastic.law"));                // text, not a numeric entry
+  CHECK_FALSE(find("erector_spinae.hyperelastic.mu"));  // [overrides] are not entries of the table
+  CHECK(entries.size() == 14);
+  CHECK_THROWS_WITH(lib.entries("skin"), Contains("no table for 'skin'") && Contains("muscle"));
+  // Every entry of every shipped table can be written back as an override of its own value and unit.
+  const TissueLibrary shipped = TissueLibrary::defaults();
+  for (const std::string& name : shipped.names()) {
+    if (!shipped.has_table(name)) continue;
+    std::vector<TissueOverride> same;
+    for (const auto& e : shipped.entries(name))
+      same.push_back({name, e.key, e.unit == "1" ? e.value : e.value + " " + e.unit, {}});
+    INFO(name);
+    CHECK_NOTHROW(shipped.with_overrides(same));
+  }
+}
+
+TEST_CASE("tissue: a Simulation refuses a model built without the session's tissue changes",
+          "[session][tissue]") {
+  const SessionSpec s = session_with("[tissue.muscle]\nhyperelastic.mu = \"2.5 kPa\"\n");
+  const Model plain = Model::lumbar_hip(Resolution::coarse);
+  CHECK_THROWS_WITH(Simulation(plain, s), Contains("model.tissue") && Contains("Model::from_spec"));
+  const Model built = Model::from_spec(s.model);
+  CHECK(built.tissue_changes == s.model.tissue);
+  CHECK_NOTHROW(Simulation(built, s));
+  // ... and a model built with changes the session does not have.
+  CHECK_THROWS_WITH(Simulation(built, session_with("")), Contains("model.tissue"));
 }
