@@ -35,10 +35,13 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
     const int K = glide ? run_.glide_resolved_cycles : run_.resolved_cycles;
     const Real window =
         glide ? run_.glide_window : (run_.cycle_window > 0 ? run_.cycle_window : run_.dt_thermal);
-    const int M = run_.jumped_cycles > 0 && !glide
-                      ? run_.jumped_cycles
-                      : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
-    if (M > 0 && t + (K + M) * *period <= boundary + 1e-9) {
+    int M = run_.jumped_cycles > 0 && !glide ? run_.jumped_cycles
+                                             : static_cast<int>(std::floor(window / *period + 1e-9)) - K;
+    // The item's last window: the whole cycles that are left (at least one jumped), so that its remainder is
+    // not resolved cycle by cycle; only the last fraction of a cycle is.
+    if (M > 0 && t + (K + M) * *period > boundary + 1e-9)
+      M = static_cast<int>(std::floor((boundary - t) / *period + 1e-9)) - K;
+    if (M > 0) {
       p.jump = true;
       p.resolved = K;
       p.jumped = M;

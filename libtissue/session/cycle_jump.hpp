@@ -33,9 +33,10 @@ class CycleJumper {
  public:
   /// Borrows the protocol; the [run] settings give dt_thermal, the cycle window and K, M.
   CycleJumper(const Protocol& protocol, const RunSpec& run);
-  /// The macro step from t: a jump window of K + M cycles when the item at t is periodic, averaging is on and
-  /// the window fits before the item ends; else dt_quiet where the load changes slowly (the protocol's step
-  /// limit is at least dt_quiet) and dt_thermal elsewhere (no sliver before an item boundary or t_end).
+  /// The macro step from t: a jump window of K + M cycles when the item at t is periodic and averaging is on
+  /// (the item's last window: the whole cycles left, if at least K + 1); else dt_quiet where the load changes
+  /// slowly (the protocol's step limit is at least dt_quiet) and dt_thermal elsewhere (no sliver before an
+  /// item boundary or t_end).
   MacroPlan plan(Real t, Real t_end) const;
   /// Runs the mechanics of a jump window from s.time = plan.t0: the K resolved cycles sit in the middle of
   /// the window (midpoint sampling of a gliding tool); their settled part stands for the M jumped ones in the

@@ -779,6 +779,47 @@ TEST_CASE("A cycle-jump window creeps the history only over the cycles a gliding
   CHECK(stroke.creep_cycles == Approx(stroke.jumped).epsilon(1e-6));
 }
 
+TEST_CASE("An item's last cycle-jump window holds the whole cycles that are left",
+          "[session][engine][cycle]") {
+  // Kneading at 0.75 Hz for 90 s (67.5 cycles) in 10-s windows of 7 cycles: 9 full windows (63 cycles), then
+  // a window of the 4 whole cycles left (2 resolved, 2 jumped), then only the last half cycle resolved.
+  RunSpec rs;
+  rs.cycle_averaging = true;
+  rs.resolved_cycles = 2;
+  rs.cycle_window = 10.0;
+  rs.dt_thermal = 1.0;
+  Kneading::Options k;
+  k.frequency = 0.75;
+  k.duration = 90;
+  Protocol protocol;
+  protocol.add(std::make_shared<Kneading>(Path({Vec3(0, 0, 0), Vec3(0, 0.1, 0)}), k));
+  const CycleJumper jumper(protocol, rs);
+  const Real P = 1 / 0.75, T = protocol.duration();
+  std::vector<MacroPlan> plans;
+  for (Real t = 0; t < T - 1e-9;) {
+    plans.push_back(jumper.plan(t, T));
+    REQUIRE(plans.back().t1 > t);
+    t = plans.back().t1;
+  }
+  int windows = 0, cycles = 0;
+  for (const MacroPlan& p : plans)
+    if (p.jump) {
+      ++windows;
+      cycles += p.resolved + p.jumped;
+      CHECK(p.t1 - p.t0 == Approx((p.resolved + p.jumped) * P));
+    }
+  CHECK(windows == 10);
+  CHECK(cycles == 67);
+  REQUIRE(plans.size() >= 11);
+  const MacroPlan& last_window = plans[9];
+  REQUIRE(last_window.jump);
+  CHECK(last_window.resolved == 2);
+  CHECK(last_window.jumped == 2);
+  // What is left after the windows is less than one cycle, resolved with plain macro steps.
+  CHECK(T - last_window.t1 == Approx(0.5 * P));
+  for (size_t i = 10; i < plans.size(); ++i) CHECK_FALSE(plans[i].jump);
+}
+
 TEST_CASE("Repeated cycles add their viscous heat and their work less the energy they stored",
           "[session][engine][cycle]") {
   // A jumped cycle returns the tissue to where it started: the energy the resolved cycle stored (e.g. the
