@@ -7,6 +7,7 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -149,3 +150,38 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path, args, message):
     assert message in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x.feb").exists()
+
+
+def febio_block_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("febio_block", REPO / "benchmarks" / "febio_block.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_side_by_side_script_reads_febio_logs_at_the_last_step(tmp_path):
+    """benchmarks/febio_block.py takes FEBio's results from the last '*Step' block of its node_data logs (the
+    format of FEBio's DataRecord: '*Step  = n', '*Time  = t', '*Data  = ...', then 'id<delim>values')."""
+    fb = febio_block_module()
+    log = tmp_path / "top_reaction.txt"
+    log.write_text("*Step  = 1\n*Time  = 0.05\n*Data  = Rx;Ry;Rz\n1,0,0,-1\n2,0,0,-2\n"
+                   "*Step  = 20\n*Time  = 1\n*Data  = Rx;Ry;Rz\n1,0.1,0,-5.25\n2,-0.1,0,-5.366\n")
+    rows = fb.last_step_rows(log)
+    assert sorted(rows) == [1, 2]
+    assert sum(v[2] for v in rows.values()) == pytest.approx(-10.616)
+
+
+def test_side_by_side_script_runs_libtissue_without_febio(tmp_path):
+    """Without an FEBio binary the script says so and runs libtissue alone (exit 0)."""
+    peer = BINARY.parent.parent.parent / "benchmarks" / "peer_block"
+    if not peer.is_file():
+        pytest.skip("peer_block is not built")
+    env = dict(os.environ, PATH="/usr/bin:/bin")  # no febio4 there
+    out = subprocess.run([sys.executable, str(REPO / "benchmarks" / "febio_block.py"), "--size", "4x4x2", "--threads",
+                          "1", "--build", str(BINARY.parent.parent.parent), "--work", str(tmp_path)],
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no FEBio binary" in out.stdout
+    assert re.search(r"libtissue: median wall [\d.]+ s", out.stdout)

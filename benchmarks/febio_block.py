@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""The peer block (../shared/benchmarks/peer-block.md) in FEBio 4 and in libtissue, side by side in one run.
+
+    python3 benchmarks/febio_block.py [--size 28x28x14] [--threads 2] [--febio febio4] [--rounds 1]
+                                      [--build build] [--work DIR]
+
+For each round: `tissue export-feb --peer-block SIZE` writes the problem as an FEBio 4 file (the one
+description of the problem, libtissue/mechanics/peer_block.hpp), `febio4 -i block.feb -silent` solves it,
+then `peer_block --size SIZE --threads N --reuse 6 --contraction 0.25` (libtissue's production setting of
+the peer problem, RESULTS.md) solves the same problem. Each program runs as a child process: its wall time
+and peak memory (the child's maximum resident set, from wait4) are measured the same way. FEBio's results
+come from its log files (bulge_ux.txt, top_reaction.txt at the last step), libtissue's from peer_block's
+result line. Prints a table per round, the median of the rounds and the ratios.
+
+FEBio is not part of libtissue: build it from its public source for the measurement (docs/febio-export.md,
+"Side by side"). Without an FEBio binary (--febio or febio4 on PATH) the script runs libtissue only and says
+so. Exit code 0 when the reaction force and the bulge agree within 0.5 % (or FEBio is absent), 1 otherwise.
+"""
+
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def run_child(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, peak RSS bytes of the child, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {p.returncode}:\n{out[-3000:]}")
+    return wall, usage.ru_maxrss * 1024, out
+
+
+def last_step_rows(path):
+    """The data rows of the last '*Step' block of an FEBio node_data log file: {node id: [values]}."""
+    rows, current = {}, None
+    for line in pathlib.Path(path).read_text().splitlines():
+        if line.startswith("*Step"):
+            current = {}
+            rows = current
+        elif line.startswith("*") or not line.strip():
+            continue
+        elif current is not None:
+            parts = [p for p in re.split(r"[,\s]+", line.strip()) if p]
+            current[int(parts[0])] = [float(x) for x in parts[1:]]
+    return rows
+
+
+def run_febio(febio, tissue, size, work):
+    work.mkdir(parents=True, exist_ok=True)
+    feb = work / "block.feb"
+    subprocess.run([tissue, "export-feb", "--peer-block", size, "-o", str(feb)], check=True, capture_output=True)
+    for f in ("bulge_ux.txt", "top_reaction.txt"):
+        (work / f).unlink(missing_ok=True)
+    (work / "block.log").unlink(missing_ok=True)
+    wall, rss, out = run_child([febio, "-i", feb.name, "-silent"], cwd=work)
+    log = (work / "block.log").read_text(errors="replace") if (work / "block.log").is_file() else out
+    if "NORMALTERMINATION" not in log.replace(" ", ""):
+        raise RuntimeError(f"FEBio did not terminate normally:\n{log[-3000:]}")
+    bulge = last_step_rows(work / "bulge_ux.txt")
+    reaction = last_step_rows(work / "top_reaction.txt")
+    its = re.findall(r"Total number of equilibrium iterations\s*\.*\s*:\s*(\d+)", log)
+    return {
+        "wall": wall,
+        "rss": rss,
+        "Rz": sum(v[2] for v in reaction.values()),
+        "bulge_mm": next(iter(bulge.values()))[0],
+        "iterations": int(its[-1]) if its else -1,
+    }
+
+
+def run_libtissue(peer_block, size, threads):
+    cmd = [peer_block, "--size", size, "--threads", str(threads), "--reuse", "6", "--contraction", "0.25"]
+    wall, rss, out = run_child(cmd)
+    kv = dict(re.findall(r"(\w+)=(\S+)", next(l for l in out.splitlines() if l.startswith("result:"))))
+    return {
+        "wall": wall,
+        "rss": rss,
+        "Rz": float(kv["Rz_N"]),
+        "bulge_mm": 1e3 * float(kv["bulge_m"]),
+        "iterations": int(kv["newton"]),
+        "factorizations": int(kv["factorizations"]),
+        "command": " ".join(cmd),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", default="28x28x14")
+    ap.add_argument("--threads", type=int, default=2, help="libtissue threads")
+    ap.add_argument("--febio", default=shutil.which("febio4"), help="the FEBio 4 binary (default: febio4 on PATH)")
+    ap.add_argument("--rounds", type=int, default=1, help="alternating rounds (FEBio, then libtissue)")
+    ap.add_argument("--build", default=os.environ.get("TISSUE_BUILD_DIR", str(REPO / "build")))
+    ap.add_argument("--work", default="/tmp/febio_block", help="folder for FEBio's files")
+    args = ap.parse_args()
+    build = pathlib.Path(args.build)
+    tissue, peer_block = str(build / "apps" / "tissue" / "tissue"), str(build / "benchmarks" / "peer_block")
+    if not args.febio:
+        print("no FEBio binary (febio4 not on PATH, no --febio): libtissue only")
+    febio_runs, tissue_runs = [], []
+    for k in range(args.rounds):
+        if args.febio:
+            febio_runs.append(run_febio(args.febio, tissue, args.size, pathlib.Path(args.work) / args.size))
+            f = febio_runs[-1]
+            print(f"round {k + 1}: FEBio     {f['wall']:8.1f} s  {f['rss'] / 2**30:6.2f} GB  Rz {f['Rz']:.4f} N  "
+                  f"bulge {f['bulge_mm']:.4f} mm  {f['iterations']} iterations", flush=True)
+        tissue_runs.append(run_libtissue(peer_block, args.size, args.threads))
+        t = tissue_runs[-1]
+        print(f"round {k + 1}: libtissue {t['wall']:8.1f} s  {t['rss'] / 2**30:6.2f} GB  Rz {t['Rz']:.4f} N  "
+              f"bulge {t['bulge_mm']:.4f} mm  {t['iterations']} Newton iterations, {t['factorizations']} "
+              f"factorisations", flush=True)
+    tw = statistics.median(r["wall"] for r in tissue_runs)
+    tm = max(r["rss"] for r in tissue_runs)
+    t = tissue_runs[-1]
+    print(f"\npeer block {args.size}, {args.rounds} round(s); libtissue: {t['command']}")
+    if not febio_runs:
+        print(f"libtissue: median wall {tw:.1f} s, peak memory {tm / 2**30:.2f} GB")
+        return 0
+    fw = statistics.median(r["wall"] for r in febio_runs)
+    fm = max(r["rss"] for r in febio_runs)
+    f = febio_runs[-1]
+    d_rz = abs(t["Rz"] - f["Rz"]) / abs(f["Rz"])
+    d_bulge = abs(t["bulge_mm"] - f["bulge_mm"]) / abs(f["bulge_mm"])
+    print(f"{'':24} {'FEBio 4':>12} {'libtissue':>12} {'ratio':>10}")
+    print(f"{'median wall [s]':24} {fw:12.1f} {tw:12.1f} {fw / tw:9.2f}x")
+    print(f"{'peak memory [GB]':24} {fm / 2**30:12.2f} {tm / 2**30:12.2f} {tm / fm:10.2f}")
+    print(f"{'Rz top face [N]':24} {f['Rz']:12.4f} {t['Rz']:12.4f} {d_rz:10.2e}")
+    print(f"{'bulge [mm]':24} {f['bulge_mm']:12.4f} {t['bulge_mm']:12.4f} {d_bulge:10.2e}")
+    ok = d_rz < 5e-3 and d_bulge < 5e-3
+    print("PASS: results agree within 0.5 %" if ok else "FAIL: results differ by more than 0.5 %")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
