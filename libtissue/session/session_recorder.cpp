@@ -82,8 +82,10 @@ CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX&
       dmax = std::max(dmax, (s.mech.u.segment<3>(3 * n) - u_rest_.segment<3>(3 * n)).norm());
       tmax = std::max(tmax, s.temperature[n]);
     }
+    const bool substep_peaks = src.cell_peak_pressure.size() == cs.pressure.size();
     for (Index e : mesh.cells_in_region(r)) {
       pmax = std::max(pmax, cs.pressure[e]);
+      if (substep_peaks) pmax = std::max(pmax, src.cell_peak_pressure[e]);
       vm = std::max(vm, cs.von_mises[e]);
       gs = std::max(gs, cs.max_shear_strain[e]);
       wsum += perfusion[e] * vol[e];

@@ -34,6 +34,7 @@ void StepSources::reset(Index cells, Index points) {
   h_dt.assign(static_cast<size_t>(points), 0.0);
   hT_dt.assign(static_cast<size_t>(points), 0.0);
   peak_pressure.assign(static_cast<size_t>(points), 0.0);
+  cell_peak_pressure.setConstant(cells, -std::numeric_limits<Real>::infinity());
   friction_heat = work = force_last = force_max = 0;
 }
 
@@ -293,6 +294,8 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
     pressure_time_ += (tb - ta) * 0.5 * (p0 + step.pressure);
     pressure_span_ += tb - ta;
     s.pressure = step.pressure;
+    if (sources_->cell_peak_pressure.size() == step.pressure.size())
+      sources_->cell_peak_pressure = sources_->cell_peak_pressure.cwiseMax(step.pressure);
     s.stored_energy = step.stored_energy;
     sources_->dissipation += step.dissipation;
     if (step.strain_change.size() == sources_->strain_path.size())

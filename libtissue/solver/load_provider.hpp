@@ -21,10 +21,13 @@ struct StepSources {
   std::vector<Real> h_dt;           ///< time integral of the tool/skin contact conductance [J/(m^2 K)]
   std::vector<Real> hT_dt;          ///< time integral of conductance x tool temperature [J/m^2]
   std::vector<Real> peak_pressure;  ///< largest tool pressure per skin point [Pa]
-  Real friction_heat = 0;           ///< total friction heat into the skin [J]
-  Real work = 0;                    ///< work of the tools on the tissue [J]
-  Real force_last = 0;              ///< normal tool force at the end of the last substep [N]
-  Real force_max = 0;               ///< largest normal tool force of the substeps [N]
+  /// Largest cell-mean hydrostatic pressure of each cell over the solved substeps [Pa] (-inf before the
+  /// first): the region peaks of the outputs see every substep, not only the macro-step ends.
+  VectorX cell_peak_pressure;
+  Real friction_heat = 0;  ///< total friction heat into the skin [J]
+  Real work = 0;           ///< work of the tools on the tissue [J]
+  Real force_last = 0;     ///< normal tool force at the end of the last substep [N]
+  Real force_max = 0;      ///< largest normal tool force of the substeps [N]
 
   /// Zeroes everything for `cells` cells and `points` skin points.
   void reset(Index cells, Index points);
