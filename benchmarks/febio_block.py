@@ -26,22 +26,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
-
-
-def run_child(cmd, cwd=None):
-    """Runs cmd; returns (wall seconds, peak RSS bytes of the child, stdout)."""
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    out = p.stdout.read()
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {p.returncode}:\n{out[-3000:]}")
-    return wall, usage.ru_maxrss * 1024, out
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from peer_block_run import run_child, run_peer_block  # noqa: E402
 
 
 def last_step_rows(path):
@@ -88,17 +76,15 @@ def run_febio(febio, tissue, size, work):
 
 
 def run_libtissue(peer_block, size, threads):
-    cmd = [peer_block, "--size", size, "--threads", str(threads), "--reuse", "6", "--contraction", "0.25"]
-    wall, rss, out = run_child(cmd)
-    kv = dict(re.findall(r"(\w+)=(\S+)", next(l for l in out.splitlines() if l.startswith("result:"))))
+    r = run_peer_block(peer_block, "--size", size, "--threads", threads, "--reuse", 6, "--contraction", 0.25)
     return {
-        "wall": wall,
-        "rss": rss,
-        "Rz": float(kv["Rz_N"]),
-        "bulge_mm": 1e3 * float(kv["bulge_m"]),
-        "iterations": int(kv["newton"]),
-        "factorizations": int(kv["factorizations"]),
-        "command": " ".join(cmd),
+        "wall": r["process_s"],
+        "rss": r["process_rss"],
+        "Rz": r["Rz_N"],
+        "bulge_mm": 1e3 * r["bulge_m"],
+        "iterations": r["newton"],
+        "factorizations": r["factorizations"],
+        "command": r["command"],
     }
 
 

@@ -25,15 +25,15 @@ Exit code 0 when both results agree within 0.01 %, 1 otherwise.
 import argparse
 import os
 import pathlib
-import re
 import resource
-import subprocess
 import sys
 import time
 
 import numpy as np
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from peer_block_run import run_peer_block  # noqa: E402
 E, NU = 1.0e4, 0.45  # Pa, -
 LX, LY, LZ = 0.040, 0.040, 0.020  # m
 
@@ -122,25 +122,18 @@ def run_mfem(nx, ny, nz, depth, rtol):
 
 
 def run_libtissue(binary, size, depth, threads):
-    cmd = [binary, "--size", size, "--material", "elastic", "--steps", "1", "--depth", f"{1e3 * depth:.9g}",
-           "--threads", str(threads), "--reuse", "6", "--contraction", "0.25"]
-    t0 = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    wall = time.perf_counter() - t0
-    line = next(l for l in out.stdout.splitlines() if l.startswith("result:"))
-    kv = dict(re.findall(r"(\w+)=(\S+)", line))
+    r = run_peer_block(binary, "--size", size, "--material", "elastic", "--steps", 1, "--depth",
+                       f"{1e3 * depth:.9g}", "--threads", threads, "--reuse", 6, "--contraction", 0.25)
     return {
-        "process_s": wall,
-        "total_s": float(kv["wall_s"]),
-        "solve_s": float(kv["solve_s"]),
-        "linear_s": float(kv["linear_s"]),
-        "equations": int(kv["equations"]),
-        "newton": int(kv["newton"]),
-        "factorizations": int(kv["factorizations"]),
-        "Rz": float(kv["Rz_N"]),
-        "bulge": float(kv["bulge_m"]),
-        "peak_rss": int(kv["peak_rss_bytes"]),
-        "command": " ".join(cmd),
+        "total_s": r["wall_s"],
+        "solve_s": r["solve_s"],
+        "linear_s": r["linear_s"],
+        "equations": r["equations"],
+        "newton": r["newton"],
+        "Rz": r["Rz_N"],
+        "bulge": r["bulge_m"],
+        "peak_rss": r["peak_rss_bytes"],
+        "command": r["command"],
     }
 
 

@@ -277,12 +277,10 @@ int cmd_info(const std::string& path) {
 /// Lists the entries of the tissue tables that [tissue.<name>] tables and sweep keys can change.
 void print_tissue_entries() {
   std::printf(
-      "\nTissue parameters ([tissue.<tissue or muscle>] tables; sweep keys tissue.<name>.<entry>): entries "
-      "of\n"
-      "data/materials/<tissue>.toml, written with a unit of the entry's dimension (hyperelastic.mu = \"2.5 "
-      "kPa\").\n"
-      "A muscle name (erector_spinae, gluteus_medius_left, ...) changes the muscle table for that muscle "
-      "only.\n");
+      "\nTissue parameters ([tissue.<tissue or muscle>] tables; sweep keys tissue.<name>.<entry>):\n"
+      "entries of data/materials/<tissue>.toml, written with a unit of the entry's dimension\n"
+      "(hyperelastic.mu = \"2.5 kPa\"). A muscle name (erector_spinae, gluteus_medius_left, ...)\n"
+      "changes the muscle table for that muscle only.\n");
   const TissueLibrary library = TissueLibrary::defaults();
   for (const std::string& name : library.names()) {
     if (!library.has_table(name)) continue;

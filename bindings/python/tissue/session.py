@@ -269,7 +269,8 @@ def load_model(model: Union[Model, str, os.PathLike, None] = None, spec=None) ->
     # The session's [model] settings and tissue changes, on the named mesh or resolution.
     chosen = _tissue.ModelSpec()
     if spec is not None:
-        chosen.mesh_length_scale, chosen.fixed_sets, chosen.tissue = spec.mesh_length_scale, list(spec.fixed_sets), list(spec.tissue)
+        chosen.mesh_length_scale = spec.mesh_length_scale
+        chosen.fixed_sets, chosen.tissue = list(spec.fixed_sets), list(spec.tissue)
     if model.endswith(".msh"):
         chosen.mesh_file = model
     else:
