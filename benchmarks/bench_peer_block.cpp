@@ -1,7 +1,9 @@
 // The peer problem (/work/shared/benchmarks/peer-block.md) at 28 x 28 x 14 as a Google Benchmark:
 // one iteration = one full run (mesh, set-up, 20 quasi-static steps), viscoelastic law, at 1 and 2
-// threads, exact Newton (reuse 0) and modified Newton (kPeerTangentReuse, kPeerReuseContraction:
-// a factorised tangent reused for up to 6 more iterations while the residual falls 4x per iteration).
+// threads, with three Newton settings (the `newton` argument): 0 exact Newton, 1 chord steps (a factorised
+// tangent reused for up to 6 more iterations while the residual falls 4x per iteration, the setting before
+// 2026-12-05), 2 the production setting (bench::use_production_newton: BFGS steps on factorisations kept
+// across steps).
 // Counters: Newton iterations, factorisations, seconds in factorize(), Rz [N], bulge ux [mm],
 // peak memory of the process [MiB]. The 44 x 44 x 22 size runs with the peer_block program.
 //
@@ -16,14 +18,18 @@ using namespace tissue;
 void BM_PeerBlock(benchmark::State& st) {
   bench::PeerBlockCase c;
   c.threads = static_cast<int>(st.range(0));
-  c.max_tangent_reuse = static_cast<int>(st.range(1));
-  c.reuse_contraction = bench::kPeerReuseContraction;
+  if (st.range(1) == 1) {
+    c.max_tangent_reuse = 6;
+    c.reuse_contraction = bench::kPeerReuseContraction;
+  } else if (st.range(1) == 2) {
+    bench::use_production_newton(c);
+  }
   bench::PeerBlockResult r;
   for (auto _ : st) r = bench::run_peer_block(c);
   bench::set_threads(1);
   st.SetLabel(r.linear_solver);
   st.counters["threads"] = c.threads;
-  st.counters["reuse"] = c.max_tangent_reuse;
+  st.counters["newton"] = static_cast<double>(st.range(1));
   st.counters["equations"] = static_cast<double>(r.equations);
   st.counters["newton_its"] = r.newton_iterations;
   st.counters["factorizations"] = r.factorizations;
@@ -35,8 +41,8 @@ void BM_PeerBlock(benchmark::State& st) {
   st.counters["peak_MiB"] = static_cast<double>(r.peak_rss) / (1 << 20);
 }
 BENCHMARK(BM_PeerBlock)
-    ->ArgNames({"threads", "reuse"})
-    ->ArgsProduct({{1, 2}, {0, bench::kPeerTangentReuse}})
+    ->ArgNames({"threads", "newton"})
+    ->ArgsProduct({{1, 2}, {0, 1, 2}})
     ->Iterations(1)
     ->Unit(benchmark::kSecond)
     ->UseRealTime();

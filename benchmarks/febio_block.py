@@ -7,8 +7,8 @@
 For each round: `tissue export-feb --peer-block SIZE` writes the problem as an FEBio 4 file (the one
 description of the problem, libtissue/mechanics/peer_block.hpp), `febio4 -i block.feb -silent` solves it (with
 FEBio's bandwidth optimisation, `optimize_bw`, on: its skyline solver needs it),
-then `peer_block --size SIZE --threads N --reuse 6 --contraction 0.25` (libtissue's production setting of
-the peer problem, RESULTS.md) solves the same problem. Each program runs as a child process: its wall time
+then `peer_block --size SIZE --threads N --production` (libtissue's production setting of the peer problem:
+BFGS steps on factorisations kept across steps, RESULTS.md) solves the same problem. Each program runs as a child process: its wall time
 and peak memory (the child's maximum resident set, from wait4) are measured the same way. FEBio's results
 come from its log files (bulge_ux.txt, top_reaction.txt at the last step), libtissue's from peer_block's
 result line. Prints a table per round, the median of the rounds and the ratios.
@@ -76,7 +76,7 @@ def run_febio(febio, tissue, size, work):
 
 
 def run_libtissue(peer_block, size, threads):
-    r = run_peer_block(peer_block, "--size", size, "--threads", threads, "--reuse", 6, "--contraction", 0.25)
+    r = run_peer_block(peer_block, "--size", size, "--threads", threads, "--production")
     return {
         "wall": r["process_s"],
         "rss": r["process_rss"],

@@ -13,7 +13,7 @@ same answer to about the strain (relative), so both codes solve the same linear 
   `ElasticityIntegrator(lambda, mu)` (2x2x2 Gauss on hex8), `FormLinearSystem`, and the serial solver the
   package offers without SuiteSparse or hypre: preconditioned CG with a symmetric Gauss-Seidel smoother
   (`GSSmoother`, as MFEM's example 2), relative tolerance --rtol.
-* libtissue: `peer_block --material elastic --steps 1 --depth ... --reuse 6 --contraction 0.25` (its
+* libtissue: `peer_block --material elastic --steps 1 --depth ... --production` (its
   quasi-static Newton solver with CHOLMOD, the path of every libtissue run: two Newton iterations, one
   factorisation), started as a child process after MFEM has finished.
 
@@ -123,7 +123,7 @@ def run_mfem(nx, ny, nz, depth, rtol):
 
 def run_libtissue(binary, size, depth, threads):
     r = run_peer_block(binary, "--size", size, "--material", "elastic", "--steps", 1, "--depth",
-                       f"{1e3 * depth:.9g}", "--threads", threads, "--reuse", 6, "--contraction", 0.25)
+                       f"{1e3 * depth:.9g}", "--threads", threads, "--production")
     return {
         "total_s": r["wall_s"],
         "solve_s": r["solve_s"],

@@ -3,8 +3,8 @@
 //
 //   build-bench/benchmarks/peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]
 //                                     [--material prony|elastic] [--reuse N] [--contraction F]
-//                                     [--depth MM] [--progress]
-//   e.g. peer_block --size 44x44x22 --threads 2 --reuse 4
+//                                     [--bfgs] [--keep] [--production] [--depth MM] [--progress]
+//   e.g. peer_block --size 44x44x22 --threads 2 --production
 //
 // Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, automatic.
 // Material: the viscoelastic law of peer-block.md (default, what FEBio ran) or its elastic part.
@@ -28,7 +28,7 @@ void usage() {
   std::printf(
       "usage: peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]\n"
       "                  [--material prony|elastic] [--reuse N] [--contraction F] [--depth MM]\n"
-      "                  [--progress]\n"
+      "                  [--bfgs] [--keep] [--production] [--progress]\n"
       "  --size     hex divisions, default 28x28x14 (the peer's sizes: 28x28x14, 44x44x22)\n"
       "  --threads  element-loop and BLAS threads, default 1\n"
       "  --steps    quasi-static steps over t in [0, 1], default 20\n"
@@ -36,6 +36,9 @@ void usage() {
       "  --material prony (default: FEBio's viscoelastic law) or elastic (its neo-Hookean part)\n"
       "  --reuse    modified Newton: iterations per factorised tangent beyond the first, default 0\n"
       "  --contraction  reuse only while |r| shrinks by this factor per iteration, default 0.5\n"
+      "  --bfgs     with --reuse: BFGS quasi-Newton steps on a reused factorisation instead of chord steps\n"
+      "  --keep     with --reuse: a step starts with the previous step's factorisation\n"
+      "  --production  the production Newton setting: --reuse 10 --bfgs --keep (RESULTS.md, section 4)\n"
       "  --depth    final displacement of the top face in mm, default 5 (the peer's)\n"
       "  --progress one line per accepted step on stderr\n");
 }
@@ -96,6 +99,12 @@ int main(int argc, char** argv) {
         if (!(c.block.depth > 0 && c.block.depth < 0.02))
           throw InputError("depth", "must lie in (0, 20) mm, got '" + std::string(v) + "'");
         ++i;
+      } else if (a == "--production") {
+        bench::use_production_newton(c);
+      } else if (a == "--bfgs") {
+        c.bfgs = true;
+      } else if (a == "--keep") {
+        c.keep_factorization = true;
       } else if (a == "--progress") {
         c.progress = true;
       } else if (a == "--solver" && v) {
