@@ -326,9 +326,9 @@ void change_entry(toml::table& doc, const TissueOverride& o, const std::string& 
   if (!(q.value >= lo && q.value <= hi))
     fail(shown(q.value, offset, scale, unit) + " is outside the plausible range " +
          shown(lo, offset, scale, unit) + " .. " + shown(hi, offset, scale, unit) + " (" + why + ")");
-  // Written in SI with the SI form of its unit, so that the table reader gets the value back exactly.
-  entry->insert_or_assign("value", q.value);
-  entry->insert_or_assign("unit", one.dim.str());
+  // Written in the table's own unit, so that a later change of the same entry (a region's change after its
+  // muscle's) is checked and reported in that unit too.
+  entry->insert_or_assign("value", (q.value - offset) / scale);
 }
 
 }  // namespace

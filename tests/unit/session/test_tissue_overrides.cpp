@@ -191,6 +191,16 @@ TEST_CASE("tissue: region overrides of a table layer the table's own [overrides]
   CHECK(changed.for_region(right).material.prony.terms.at(0).tau == 6.0);
   CHECK(changed.has_table("muscle"));
   CHECK_FALSE(changed.has_table("erector_spinae"));
+  // A second change of one entry (the muscle's, then the region's) is checked in the table's own unit.
+  try {
+    lib.with_overrides({{"muscle", "bioheat.perfusion", "40 mL/min/kg", here},
+                        {"erector_spinae_left", "bioheat.perfusion", "50000 mL/min/kg", here}});
+    FAIL("no error for 50000 mL/min/kg");
+  } catch (const InputError& e) {
+    CHECK_THAT(e.what(),
+               Contains("s.toml:3:1: tissue.erector_spinae_left.bioheat.perfusion: 50000 mL/min/kg is "
+                        "outside the plausible range 0 mL/min/kg .. 40000 mL/min/kg"));
+  }
   // The API's errors carry the override's place.
   CHECK_THROWS_WITH(lib.with_overrides({{"muscle", "bioheat.perfusion", "40 N", here}}),
                     Contains("s.toml:3:1: tissue.muscle.bioheat.perfusion: expected a"));
