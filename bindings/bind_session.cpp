@@ -83,9 +83,10 @@ void bind_session(py::module_& m) {
       .value("cholmod", LinearSolverKind::cholmod, "CHOLMOD supernodal Cholesky (SPD only)")
       .value("ldlt", LinearSolverKind::ldlt, "Eigen SimplicialLDLT")
       .value("lu", LinearSolverKind::lu, "UMFPACK / Eigen SparseLU")
-      .value("cg", LinearSolverKind::cg, "preconditioned conjugate gradient");
+      .value("cg", LinearSolverKind::cg, "preconditioned conjugate gradient")
+      .value("amg", LinearSolverKind::amg, "CG preconditioned by BoomerAMG (hypre)");
   m.def("parse_linear_solver_kind", &parse_linear_solver_kind, py::arg("name"),
-        "Parses 'automatic', 'cholmod', 'ldlt', 'lu' or 'cg'; InputError listing the valid names.");
+        "Parses 'automatic', 'cholmod', 'ldlt', 'lu', 'cg' or 'amg'; InputError listing the valid names.");
 
   // --- session specification -----------------------------------------------------------------
   py::class_<TissueOverride>(

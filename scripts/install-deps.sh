@@ -5,7 +5,8 @@ set -euo pipefail
 apt_packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libhdf5-dev hdf5-tools catch2
   libopenblas-dev libbenchmark-dev libsuitesparse-dev libtomlplusplus-dev libcli11-dev libfmt-dev pybind11-dev
   clang libclang-rt-14-dev  # clang 14 with its sanitizer and libFuzzer runtimes: scripts/sanitize.sh
-  libopenmpi-dev openmpi-bin)  # tissue sweep over MPI (docs/studies.md)
+  libopenmpi-dev openmpi-bin  # tissue sweep over MPI (docs/studies.md)
+  libhypre-dev)  # the amg linear solver (BoomerAMG + CG) for systems too large to factorise
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,4 +34,11 @@ void DofMap::scatter(const VectorX& free, VectorX& full) const {
     if (eq_[d] >= 0) full[static_cast<Index>(d)] = free[eq_[d]];
 }
 
+std::vector<int> DofMap::equation_components() const {
+  std::vector<int> out(static_cast<size_t>(n_eq_));
+  for (size_t d = 0; d < eq_.size(); ++d)
+    if (eq_[d] >= 0) out[static_cast<size_t>(eq_[d])] = static_cast<int>(d % static_cast<size_t>(comps_));
+  return out;
+}
+
 }  // namespace tissue

@@ -31,6 +31,9 @@ class DofMap {
   bool constrained(Index dof) const { return eq_[static_cast<size_t>(dof)] < 0; }
   /// Number of free equations.
   Index n_equations() const { return n_eq_; }
+  /// The component (0 .. components() - 1) of each free equation, for solvers that treat vector fields by
+  /// component (LinearSolver::set_components).
+  std::vector<int> equation_components() const;
   /// Number of dofs, free and constrained (n_nodes * components).
   Index n_dofs() const { return static_cast<Index>(eq_.size()); }
   /// Components per node.

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "libtissue/core/error.hpp"
 #include "libtissue/core/types.hpp"
@@ -53,6 +54,9 @@ class LinearSolver {
 
   /// Short name of the method, e.g. "cholmod", "ldlt", "umfpack-lu", "cg+ic".
   virtual std::string name() const = 0;
+  /// The field component of each equation (0, 1, 2 for displacements), for solvers that treat vector
+  /// fields by component (systems AMG); the others ignore it.
+  virtual void set_components(std::vector<int> component_of_equation) { (void)component_of_equation; }
 
   /// Counters and timings since construction or the last reset_stats().
   const LinearSolverStats& stats() const noexcept { return stats_; }

@@ -1,6 +1,7 @@
 #include "libtissue/linalg/linear_solver_factory.hpp"
 
 #include "libtissue/config.hpp"
+#include "libtissue/linalg/amg_solver.hpp"
 #include "libtissue/linalg/cg_solver.hpp"
 #include "libtissue/linalg/cholmod_solver.hpp"
 #include "libtissue/linalg/eigen_ldlt_solver.hpp"
@@ -41,6 +42,8 @@ std::unique_ptr<LinearSolver> make_linear_solver(const LinearSolverOptions& opti
       return std::make_unique<EigenLDLTSolver>();
     case LinearSolverKind::lu:
       return std::make_unique<SparseLUSolver>();
+    case LinearSolverKind::amg:
+      return std::make_unique<AmgSolver>(AmgOptions{options.cg_tolerance, options.cg_max_iterations});
     case LinearSolverKind::cg:
     case LinearSolverKind::automatic:
       break;

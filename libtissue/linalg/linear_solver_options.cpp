@@ -9,12 +9,13 @@
 namespace tissue {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, LinearSolverKind>, 5> kKindNames = {{
+constexpr std::array<std::pair<std::string_view, LinearSolverKind>, 6> kKindNames = {{
     {"automatic", LinearSolverKind::automatic},
     {"cholmod", LinearSolverKind::cholmod},
     {"ldlt", LinearSolverKind::ldlt},
     {"lu", LinearSolverKind::lu},
     {"cg", LinearSolverKind::cg},
+    {"amg", LinearSolverKind::amg},
 }};
 
 constexpr std::array<std::pair<std::string_view, CGPreconditioner>, 2> kPreconditionerNames = {{

@@ -14,7 +14,8 @@ enum class LinearSolverKind {
   cholmod,    ///< CHOLMOD supernodal Cholesky (SPD only)
   ldlt,       ///< Eigen SimplicialLDLT (symmetric, pure Eigen)
   lu,         ///< UMFPACK LU, or Eigen SparseLU without SuiteSparse (non-symmetric or indefinite)
-  cg          ///< preconditioned conjugate gradient (SPD, large systems)
+  cg,         ///< preconditioned conjugate gradient (SPD, large systems)
+  amg         ///< CG with hypre's BoomerAMG as preconditioner (SPD, large systems; needs hypre)
 };
 
 /// Preconditioner of the conjugate gradient solver.
@@ -27,8 +28,8 @@ enum class CGPreconditioner {
 struct LinearSolverOptions {
   LinearSolverKind kind = LinearSolverKind::automatic;  ///< method, see LinearSolverKind
   Index direct_max_equations = 600000;  ///< automatic: largest system solved directly [equations]
-  Real cg_tolerance = 1e-10;            ///< CG: relative residual |Ax - b|/|b| to reach
-  int cg_max_iterations = 5000;         ///< CG: iteration limit
+  Real cg_tolerance = 1e-10;            ///< CG and AMG: relative residual |Ax - b|/|b| to reach
+  int cg_max_iterations = 5000;         ///< CG and AMG: iteration limit
   CGPreconditioner cg_preconditioner = CGPreconditioner::incomplete_cholesky;  ///< CG preconditioner
   bool symmetric_fallback = false;  ///< wrap direct Cholesky in SymmetricFallbackSolver (LU if not SPD)
   /// With symmetric_fallback: try Cholesky again at every factorisation after a switch (an indefinite
@@ -38,7 +39,7 @@ struct LinearSolverOptions {
   void validate() const;
 };
 
-/// Parses "automatic", "cholmod", "ldlt", "lu" or "cg"; throws InputError listing the valid names.
+/// Parses "automatic", "cholmod", "ldlt", "lu", "cg" or "amg"; throws InputError listing the valid names.
 LinearSolverKind parse_linear_solver_kind(std::string_view name);
 /// The name parse_linear_solver_kind() accepts for kind.
 std::string to_string(LinearSolverKind kind);

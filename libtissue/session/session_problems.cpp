@@ -36,8 +36,9 @@ BioheatProblem make_heat(const Model& model, const RunSpec& rs, int threads) {
   topt.threads = threads;
   topt.lumped = true;  // no over/undershoot next to a hot stone on coarse meshes
   topt.perfusion_update_tolerance = 0.01;
-  topt.linear_solver.kind =
-      rs.linear_solver == LinearSolverKind::cg ? LinearSolverKind::cg : LinearSolverKind::automatic;
+  const bool iterative =
+      rs.linear_solver == LinearSolverKind::cg || rs.linear_solver == LinearSolverKind::amg;
+  topt.linear_solver.kind = iterative ? rs.linear_solver : LinearSolverKind::automatic;
   return BioheatProblem(model.mesh, props, BloodProperties{}, boundary, topt);
 }
 

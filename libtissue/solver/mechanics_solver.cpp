@@ -88,12 +88,20 @@ NewtonOptions static_newton_options(const QuasiStaticOptions& o) {
   n.load_tolerance = std::max(n.load_tolerance, o.force_tolerance);
   return n;
 }
+// The linear solver of a solid: told each equation's displacement component (for systems AMG).
+std::unique_ptr<LinearSolver> make_solid_linear_solver(const LinearSolverOptions& options,
+                                                       const DofMap& dofs) {
+  auto solver = make_linear_solver(options, dofs.n_equations());
+  solver->set_components(dofs.equation_components());
+  return solver;
+}
+
 }  // namespace
 
 QuasiStaticSolver::QuasiStaticSolver(const SolidProblem& solid, QuasiStaticOptions options)
     : solid_(solid),
       options_((options.validate(), std::move(options))),
-      linear_(make_linear_solver(options_.linear, solid_.dofs().n_equations())),
+      linear_(make_solid_linear_solver(options_.linear, solid_.dofs())),
       newton_(static_newton_options(options_), *linear_) {}
 
 NewtonSummary QuasiStaticSolver::solve_step(VectorX& u, const MechanicalLoad& load, const SolidInputs& inputs,
@@ -288,7 +296,7 @@ DynamicSolver::DynamicSolver(const SolidProblem& solid, DynamicOptions options)
       options_((options.validate(), std::move(options))),
       p_(GeneralizedAlphaParameters::from_rho_inf(options_.rho_inf)),
       M_(solid_.mass_matrix()),
-      linear_(make_linear_solver(options_.linear, solid_.dofs().n_equations())),
+      linear_(make_solid_linear_solver(options_.linear, solid_.dofs())),
       newton_(options_.newton, *linear_) {}
 
 void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
@@ -302,7 +310,7 @@ void DynamicSolver::initialize(DynamicState& s, const MechanicalLoad& load0) {
   if (load0.f_ext.size()) rhs_full += load0.f_ext;
   VectorX rhs, a;
   solid_.dofs().gather(rhs_full, rhs);
-  auto mass_solver = make_linear_solver(options_.linear, solid_.dofs().n_equations());
+  auto mass_solver = make_solid_linear_solver(options_.linear, solid_.dofs());
   mass_solver->factorize(M_);
   mass_solver->solve(rhs, a);
   solid_.dofs().scatter(a, s.a);

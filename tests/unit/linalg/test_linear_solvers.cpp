@@ -2,6 +2,7 @@
 #include <memory>
 #include <vector>
 
+#include "libtissue/linalg/amg_solver.hpp"
 #include "libtissue/linalg/cg_solver.hpp"
 #include "libtissue/linalg/cholmod_solver.hpp"
 #include "libtissue/linalg/eigen_ldlt_solver.hpp"
@@ -53,6 +54,7 @@ std::vector<std::unique_ptr<LinearSolver>> all_solvers(bool with_wrapper) {
   s.push_back(std::make_unique<SparseLUSolver>());
   s.push_back(std::make_unique<CGSolver>(CGOptions{1e-10, 5000, CGPreconditioner::incomplete_cholesky}));
   s.push_back(std::make_unique<CGSolver>(CGOptions{1e-10, 5000, CGPreconditioner::jacobi}));
+  if (amg_available()) s.push_back(std::make_unique<AmgSolver>(AmgOptions{1e-10, 500}));
   if (with_wrapper) s.push_back(std::make_unique<SymmetricFallbackSolver>());
   return s;
 }

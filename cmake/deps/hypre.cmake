@@ -1,0 +1,19 @@
+# hypre (Debian: libhypre-dev, which brings OpenMPI): BoomerAMG-preconditioned CG, the `amg` linear solver
+# for systems too large to factorise (docs/solvers.md). Optional: without it `amg` reports that it is missing.
+if(TARGET tissue_hypre OR NOT TISSUE_WITH_HYPRE)
+  return()
+endif()
+find_path(HYPRE_INCLUDE_DIR HYPRE.h PATH_SUFFIXES hypre)
+find_library(HYPRE_LIBRARY HYPRE)
+find_package(MPI QUIET COMPONENTS C)
+if(NOT HYPRE_INCLUDE_DIR OR NOT HYPRE_LIBRARY OR NOT MPI_C_FOUND)
+  message(STATUS "hypre or MPI not found: the amg linear solver is off (apt-get install libhypre-dev)")
+  set(TISSUE_WITH_HYPRE OFF CACHE BOOL "BoomerAMG-preconditioned CG from hypre" FORCE)
+  return()
+endif()
+add_library(tissue_hypre INTERFACE)
+target_include_directories(tissue_hypre SYSTEM INTERFACE ${HYPRE_INCLUDE_DIR})
+target_link_libraries(tissue_hypre INTERFACE ${HYPRE_LIBRARY} MPI::MPI_C)
+# The C interface of MPI only (no OpenMPI C++ bindings, which would need libmpi_cxx).
+target_compile_definitions(tissue_hypre INTERFACE OMPI_SKIP_MPICXX=1 MPICH_SKIP_MPICXX=1)
+install(TARGETS tissue_hypre EXPORT tissueTargets)
