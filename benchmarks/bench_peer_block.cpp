@@ -1,11 +1,10 @@
 // The peer problem (/work/shared/benchmarks/peer-block.md) at 28 x 28 x 14 as a Google Benchmark:
 // one iteration = one full run (mesh, set-up, 20 quasi-static steps), viscoelastic law, at 1 and 2
-// threads, with three Newton settings (the `newton` argument): 0 exact Newton, 1 chord steps (a factorised
-// tangent reused for up to 6 more iterations while the residual falls 4x per iteration, the setting before
-// 2026-12-05), 2 the production setting (bench::use_production_newton: BFGS steps on factorisations kept
-// across steps).
-// Counters: Newton iterations, factorisations, seconds in factorize(), Rz [N], bulge ux [mm],
-// peak memory of the process [MiB]. The 44 x 44 x 22 size runs with the peer_block program.
+// threads, with three Newton settings (the `newton` argument): 0 exact Newton, 1 chord steps
+// (bench::use_chord_newton, the setting before 2026-12-05), 2 the production setting
+// (bench::use_production_newton: BFGS steps on factorisations kept across steps). Counters: Newton
+// iterations, factorisations, seconds in factorize(), Rz [N], bulge ux [mm], peak memory of the process
+// [MiB]. The 44 x 44 x 22 size runs with the peer_block program.
 //
 //   build-bench/benchmarks/bench_peer_block --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
@@ -18,12 +17,10 @@ using namespace tissue;
 void BM_PeerBlock(benchmark::State& st) {
   bench::PeerBlockCase c;
   c.threads = static_cast<int>(st.range(0));
-  if (st.range(1) == 1) {
-    c.max_tangent_reuse = 6;
-    c.reuse_contraction = bench::kPeerReuseContraction;
-  } else if (st.range(1) == 2) {
+  if (st.range(1) == 1)
+    bench::use_chord_newton(c);
+  else if (st.range(1) == 2)
     bench::use_production_newton(c);
-  }
   bench::PeerBlockResult r;
   for (auto _ : st) r = bench::run_peer_block(c);
   bench::set_threads(1);

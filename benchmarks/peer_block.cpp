@@ -6,7 +6,7 @@
 //                                     [--bfgs] [--keep] [--production] [--depth MM] [--progress]
 //   e.g. peer_block --size 44x44x22 --threads 2 --production
 //
-// Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, automatic.
+// Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, amg, automatic.
 // Material: the viscoelastic law of peer-block.md (default, what FEBio ran) or its elastic part.
 // --reuse N: modified Newton, a factorised tangent serves up to N further iterations while the
 // residual halves per iteration (NewtonOptions::max_tangent_reuse; default 0 = exact Newton).
@@ -32,7 +32,7 @@ void usage() {
       "  --size     hex divisions, default 28x28x14 (the peer's sizes: 28x28x14, 44x44x22)\n"
       "  --threads  element-loop and BLAS threads, default 1\n"
       "  --steps    quasi-static steps over t in [0, 1], default 20\n"
-      "  --solver   cholmod (default), ldlt, lu, cg or automatic\n"
+      "  --solver   cholmod (default), ldlt, lu, cg, amg or automatic\n"
       "  --material prony (default: FEBio's viscoelastic law) or elastic (its neo-Hookean part)\n"
       "  --reuse    modified Newton: iterations per factorised tangent beyond the first, default 0\n"
       "  --contraction  reuse only while |r| shrinks by this factor per iteration, default 0.5\n"

@@ -58,15 +58,17 @@ struct PeerBlockCase {
 /// The Newton setting of the peer problem's production runs (the test, the benchmarks, `peer_block
 /// --production`, febio_block.py; RESULTS.md, section 4): a factorised tangent serves up to 10 more
 /// iterations as BFGS quasi-Newton steps, and a step starts with the previous step's factorisation.
-inline constexpr int kPeerTangentReuse = 10;
-inline constexpr Real kPeerReuseContraction = 0.25;  ///< for chord steps (without BFGS)
-
-/// Sets c's Newton options to the production setting above.
 inline void use_production_newton(PeerBlockCase& c) {
-  c.max_tangent_reuse = kPeerTangentReuse;
-  c.reuse_contraction = kPeerReuseContraction;
+  c.max_tangent_reuse = 10;
   c.bfgs = true;
   c.keep_factorization = true;
+}
+
+/// The setting before 2026-12-05, for comparison (bench_peer_block): chord steps, a factorised tangent reused
+/// for up to 6 more iterations while |r| falls at least 4x per iteration, fresh at every step.
+inline void use_chord_newton(PeerBlockCase& c) {
+  c.max_tangent_reuse = 6;
+  c.reuse_contraction = 0.25;
 }
 
 /// What one run of the peer problem gives.

@@ -1,5 +1,5 @@
 # hypre (Debian: libhypre-dev, which brings OpenMPI): BoomerAMG-preconditioned CG, the `amg` linear solver
-# for systems too large to factorise (docs/solvers.md). Optional: without it `amg` reports that it is missing.
+# for systems too large to factorise (docs/sessions.md, `linear_solver`). Optional: without it `amg` reports that it is missing.
 if(TARGET tissue_hypre OR NOT TISSUE_WITH_HYPRE)
   return()
 endif()

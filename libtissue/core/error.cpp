@@ -1,5 +1,7 @@
 #include "libtissue/core/error.hpp"
 
+#include <cstdio>
+
 namespace tissue {
 namespace {
 std::string format_error(const SourceLocation& w, const std::string& field, const std::string& msg) {
@@ -33,5 +35,11 @@ InputError::InputError(SourceLocation where, std::string field, std::string mess
       where_(std::move(where)),
       field_(std::move(field)),
       message_(std::move(message)) {}
+
+std::string sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", v);
+  return buf;
+}
 
 }  // namespace tissue

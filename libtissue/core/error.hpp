@@ -50,6 +50,9 @@ class Cancelled : public std::runtime_error {
   explicit Cancelled(const std::string& message) : std::runtime_error(message) {}
 };
 
+/// A number in error messages: "%.3e" (1.234e-05).
+std::string sci(double v);
+
 /// Throws InputError(field, message) when cond is false.
 inline void require(bool cond, const std::string& field, const std::string& message) {
   if (!cond) throw InputError(field, message);

@@ -1,5 +1,6 @@
 #include "libtissue/linalg/amg_solver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -14,18 +15,15 @@
 #endif
 
 namespace tissue {
-namespace {
-
-std::string sci(Real v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3e", v);
-  return buf;
-}
-
-}  // namespace
 
 bool amg_available() noexcept {
   return TISSUE_WITH_HYPRE != 0;
+}
+
+void AmgSolver::set_components(std::vector<int> component_of_equation) {
+  components_ = std::move(component_of_equation);
+  n_functions_ = 1;
+  for (int c : components_) n_functions_ = std::max(n_functions_, c + 1);
 }
 
 #if TISSUE_WITH_HYPRE
@@ -106,10 +104,6 @@ AmgSolver::AmgSolver(AmgOptions options) : options_(options), impl_(std::make_un
 
 AmgSolver::~AmgSolver() = default;
 
-void AmgSolver::set_components(std::vector<int> component_of_equation) {
-  components_ = std::move(component_of_equation);
-}
-
 void AmgSolver::do_analyze(const SparseMatrix& A) {
   require(A.isCompressed(), "matrix", "the amg solver needs a compressed matrix");
   const Index n = A.rows();
@@ -129,8 +123,8 @@ void AmgSolver::do_factorize(const SparseMatrix& A) {
   Impl& m = *impl_;
   m.free_solver();
   m.free_matrix();
-  HYPRE_IJMatrixCreate(MPI_COMM_SELF, 0, static_cast<HYPRE_BigInt>(n) - 1, 0, static_cast<HYPRE_BigInt>(n) - 1,
-                       &m.matrix);
+  HYPRE_IJMatrixCreate(MPI_COMM_SELF, 0, static_cast<HYPRE_BigInt>(n) - 1, 0,
+                       static_cast<HYPRE_BigInt>(n) - 1, &m.matrix);
   HYPRE_IJMatrixSetObjectType(m.matrix, HYPRE_PARCSR);
   HYPRE_IJMatrixSetRowSizes(m.matrix, m.row_sizes.data());
   HYPRE_IJMatrixInitialize(m.matrix);
@@ -149,16 +143,12 @@ void AmgSolver::do_factorize(const SparseMatrix& A) {
   HYPRE_BoomerAMGSetPMaxElmts(m.amg, 4);
   HYPRE_BoomerAMGSetRelaxType(m.amg, 8);  // l1-scaled symmetric Gauss-Seidel (keeps CG's operator symmetric)
   HYPRE_BoomerAMGSetStrongThreshold(m.amg, options_.strong_threshold);
-  if (static_cast<Index>(components_.size()) == n) {
-    int n_functions = 1;
-    for (int c : components_) n_functions = std::max(n_functions, c + 1);
-    if (n_functions > 1) {
-      HYPRE_BoomerAMGSetNumFunctions(m.amg, n_functions);
-      // hypre takes the array and frees it with the AMG object.
-      auto* f = static_cast<HYPRE_Int*>(std::malloc(sizeof(HYPRE_Int) * static_cast<size_t>(n)));
-      for (Index i = 0; i < n; ++i) f[i] = components_[static_cast<size_t>(i)];
-      HYPRE_BoomerAMGSetDofFunc(m.amg, f);
-    }
+  if (n_functions_ > 1 && static_cast<Index>(components_.size()) == n) {
+    HYPRE_BoomerAMGSetNumFunctions(m.amg, n_functions_);
+    // hypre takes the array and frees it with the AMG object.
+    auto* f = static_cast<HYPRE_Int*>(std::malloc(sizeof(HYPRE_Int) * static_cast<size_t>(n)));
+    std::copy(components_.begin(), components_.end(), f);
+    HYPRE_BoomerAMGSetDofFunc(m.amg, f);
   }
   HYPRE_ParCSRPCGCreate(MPI_COMM_SELF, &m.pcg);
   HYPRE_PCGSetTol(m.pcg, options_.tolerance);
@@ -173,7 +163,8 @@ void AmgSolver::do_factorize(const SparseMatrix& A) {
   const HYPRE_Int err = HYPRE_ParCSRPCGSetup(m.pcg, m.par_matrix, m.b->par, m.x->par);
   if (err != 0) {
     HYPRE_ClearAllErrors();
-    throw NumericalError(name() + ": multigrid set-up failed for the " + std::to_string(n) + "-equation matrix");
+    throw NumericalError(name() + ": multigrid set-up failed for the " + std::to_string(n) +
+                         "-equation matrix");
   }
 }
 
@@ -203,14 +194,12 @@ void AmgSolver::do_solve(const VectorX& b, VectorX& x) {
 struct AmgSolver::Impl {};
 
 AmgSolver::AmgSolver(AmgOptions options) : options_(options) {
-  throw InputError("linear_solver",
-                   "amg requested but libtissue was built without hypre (TISSUE_WITH_HYPRE=OFF; Debian: apt-get "
-                   "install libhypre-dev); use cholmod, ldlt, lu or cg");
+  throw InputError(
+      "linear_solver",
+      "amg requested but libtissue was built without hypre (TISSUE_WITH_HYPRE=OFF; Debian: apt-get "
+      "install libhypre-dev); use cholmod, ldlt, lu or cg");
 }
 AmgSolver::~AmgSolver() = default;
-void AmgSolver::set_components(std::vector<int> component_of_equation) {
-  components_ = std::move(component_of_equation);
-}
 void AmgSolver::do_analyze(const SparseMatrix&) {}
 void AmgSolver::do_factorize(const SparseMatrix&) {}
 void AmgSolver::do_solve(const VectorX&, VectorX&) {}

@@ -15,9 +15,9 @@ bool amg_available() noexcept;
 
 /// Options of AmgSolver.
 struct AmgOptions {
-  Real tolerance = 1e-10;           ///< relative residual |Ax - b|/|b| to reach
-  int max_iterations = 500;         ///< CG iterations per solve
-  Real strong_threshold = 0.5;      ///< BoomerAMG's strength threshold (0.5-0.7 for 3-d elasticity)
+  Real tolerance = 1e-10;       ///< relative residual |Ax - b|/|b| to reach
+  int max_iterations = 500;     ///< CG iterations per solve
+  Real strong_threshold = 0.5;  ///< BoomerAMG's strength threshold (0.5-0.7 for 3-d elasticity)
 };
 
 /// CG (hypre's ParCSR PCG) with one BoomerAMG V-cycle as preconditioner: HMIS coarsening, extended+i
@@ -52,7 +52,8 @@ class AmgSolver final : public LinearSolver {
  private:
   struct Impl;
   AmgOptions options_;
-  std::vector<int> components_;
+  std::vector<int> components_;  // field component of each equation (empty: scalar AMG)
+  int n_functions_ = 1;          // number of components in components_
   std::unique_ptr<Impl> impl_;
 };
 

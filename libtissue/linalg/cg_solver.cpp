@@ -12,12 +12,6 @@ using IcCG = Eigen::ConjugateGradient<SparseMatrix, Eigen::Lower | Eigen::Upper,
 using JacobiCG =
     Eigen::ConjugateGradient<SparseMatrix, Eigen::Lower | Eigen::Upper, Eigen::DiagonalPreconditioner<Real>>;
 
-std::string sci(Real v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3e", v);
-  return buf;
-}
-
 }  // namespace
 
 struct CGSolver::Impl {

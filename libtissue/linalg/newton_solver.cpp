@@ -14,12 +14,6 @@ namespace {
 /// Armijo constant: accepted steps decrease the merit by at least this fraction of the prediction.
 constexpr Real kArmijo = 1e-4;
 
-std::string sci(Real v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3e", v);
-  return buf;
-}
-
 bool finite_nonneg(Real v) {
   return std::isfinite(v) && v >= 0;
 }

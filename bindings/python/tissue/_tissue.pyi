@@ -2900,8 +2900,11 @@ class LinearSolverKind:
       lu : UMFPACK / Eigen SparseLU
     
       cg : preconditioned conjugate gradient
+    
+      amg : CG preconditioned by BoomerAMG (hypre)
     """
     __members__: typing.ClassVar[dict[str, LinearSolverKind]]
+    amg: typing.ClassVar[LinearSolverKind]
     automatic: typing.ClassVar[LinearSolverKind]
     cg: typing.ClassVar[LinearSolverKind]
     cholmod: typing.ClassVar[LinearSolverKind]
@@ -4571,7 +4574,7 @@ def outcome_kinds() -> list[str]:
     """
 def parse_linear_solver_kind(name: str) -> LinearSolverKind:
     """
-    Parses 'automatic', 'cholmod', 'ldlt', 'lu' or 'cg'; InputError listing the valid names.
+    Parses 'automatic', 'cholmod', 'ldlt', 'lu', 'cg' or 'amg'; InputError listing the valid names.
     """
 def parse_msh(content: str, label: str, options: MshReadOptions = ...) -> Mesh:
     """
