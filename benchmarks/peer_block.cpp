@@ -4,6 +4,7 @@
 //   build-bench/benchmarks/peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]
 //                                     [--material prony|elastic] [--reuse N] [--contraction F]
 //                                     [--bfgs] [--keep] [--production] [--depth MM] [--progress]
+//                                     [--linear-tolerance TOL]
 //   e.g. peer_block --size 44x44x22 --threads 2 --production
 //
 // Sizes: 28x28x14 (default) and 44x44x22. Solver names: cholmod, ldlt, lu, cg, amg, automatic.
@@ -28,11 +29,12 @@ void usage() {
   std::printf(
       "usage: peer_block [--size NXxNYxNZ] [--threads N] [--steps N] [--solver NAME]\n"
       "                  [--material prony|elastic] [--reuse N] [--contraction F] [--depth MM]\n"
-      "                  [--bfgs] [--keep] [--production] [--progress]\n"
+      "                  [--bfgs] [--keep] [--production] [--progress] [--linear-tolerance TOL]\n"
       "  --size     hex divisions, default 28x28x14 (the peer's sizes: 28x28x14, 44x44x22)\n"
       "  --threads  element-loop and BLAS threads, default 1\n"
       "  --steps    quasi-static steps over t in [0, 1], default 20\n"
       "  --solver   cholmod (default), ldlt, lu, cg, amg or automatic\n"
+      "  --linear-tolerance  cg and amg: relative residual of each linear solve, default 1e-10\n"
       "  --material prony (default: FEBio's viscoelastic law) or elastic (its neo-Hookean part)\n"
       "  --reuse    modified Newton: iterations per factorised tangent beyond the first, default 0\n"
       "  --contraction  reuse only while |r| shrinks by this factor per iteration, default 0.5\n"
@@ -107,6 +109,9 @@ int main(int argc, char** argv) {
         c.keep_factorization = true;
       } else if (a == "--progress") {
         c.progress = true;
+      } else if (a == "--linear-tolerance" && v) {
+        c.linear_tolerance = std::atof(v);
+        ++i;
       } else if (a == "--solver" && v) {
         c.linear = parse_linear_solver_kind(v);
         ++i;

@@ -48,6 +48,7 @@ struct PeerBlockCase {
   int threads = 1;  ///< element-loop and BLAS threads
   std::function<RegionMechanics()> material = peer_block_viscoelastic;  ///< the law
   LinearSolverKind linear = LinearSolverKind::cholmod;                  ///< linear solver
+  Real linear_tolerance = LinearSolverOptions{}.cg_tolerance;  ///< CG and AMG: relative residual per solve
   int max_tangent_reuse = 0;        ///< NewtonOptions::max_tangent_reuse (0: exact Newton)
   Real reuse_contraction = 0.5;     ///< NewtonOptions::reuse_contraction
   bool bfgs = false;                ///< NewtonOptions::bfgs (quasi-Newton steps on a reused factorisation)
@@ -111,6 +112,7 @@ inline PeerBlockResult run_peer_block(const PeerBlockCase& c) {
   };
   QuasiStaticOptions qo;
   qo.linear.kind = c.linear;
+  qo.linear.cg_tolerance = c.linear_tolerance;
   qo.newton.max_tangent_reuse = c.max_tangent_reuse;
   qo.newton.reuse_contraction = c.reuse_contraction;
   qo.newton.bfgs = c.bfgs;

@@ -9,7 +9,8 @@ import time
 
 
 def run_child(cmd, cwd=None):
-    """Runs cmd; returns (wall seconds, peak RSS bytes of the child from wait4, stdout + stderr)."""
+    """Runs cmd; returns (wall seconds, peak RSS bytes of the child from wait4, stdout + stderr, CPU seconds
+    (user + system) of the child from wait4: beside the wall time it shows whether the child waited for a core)."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = p.stdout.read()
@@ -18,16 +19,16 @@ def run_child(cmd, cwd=None):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited with {p.returncode}:\n{out[-3000:]}")
-    return wall, usage.ru_maxrss * 1024, out
+    return wall, usage.ru_maxrss * 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def run_peer_block(binary, *args):
     """peer_block with `args`: its result line (wall_s, solve_s, linear_s, peak_rss_bytes, newton,
-    factorizations, equations, Rz_N, bulge_m) as numbers, plus the child's `process_s`, `process_rss` and the
-    `command`."""
+    factorizations, equations, Rz_N, bulge_m) as numbers, plus the child's `process_s`, `process_rss`,
+    `process_cpu_s` and the `command`."""
     cmd = [str(binary), *map(str, args)]
-    wall, rss, out = run_child(cmd)
+    wall, rss, out, cpu = run_child(cmd)
     line = next(l for l in out.splitlines() if l.startswith("result:"))
     r = {k: (int(v) if re.fullmatch(r"-?\d+", v) else float(v)) for k, v in re.findall(r"(\w+)=(\S+)", line)}
-    r.update(process_s=wall, process_rss=rss, command=" ".join(cmd))
+    r.update(process_s=wall, process_rss=rss, process_cpu_s=cpu, command=" ".join(cmd))
     return r

@@ -184,4 +184,4 @@ def test_side_by_side_script_runs_libtissue_without_febio(tmp_path):
                          capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no FEBio binary" in out.stdout
-    assert re.search(r"libtissue: median wall [\d.]+ s", out.stdout)
+    assert re.search(r"libtissue cholmod: median wall [\d.]+ s", out.stdout)
