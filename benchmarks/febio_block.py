@@ -83,8 +83,9 @@ def run_febio(febio, tissue, size, work):
     }
 
 
-# CG's relative tolerance for peer_block --solver amg: Newton's own tolerance decides the answer (RESULTS.md).
-AMG_TOLERANCE = 1e-6
+# CG's relative tolerance per solve for peer_block --solver amg: the Newton steps are on a stale operator anyway,
+# and Newton's own residual test decides the answer (28 block: 197 Newton iterations at 1e-10, 194 at 1e-3; RESULTS.md).
+AMG_TOLERANCE = 1e-3
 
 
 def run_libtissue(peer_block, size, threads, solver="cholmod"):

@@ -145,6 +145,12 @@ void AmgSolver::do_factorize(const SparseMatrix& A) {
   HYPRE_BoomerAMGSetStrongThreshold(m.amg, options_.strong_threshold);
   if (n_functions_ > 1 && static_cast<Index>(components_.size()) == n) {
     HYPRE_BoomerAMGSetNumFunctions(m.amg, n_functions_);
+    // Nodal coarsening (strength of a node pair from the Frobenius norm of its block) with aggressive
+    // coarsening on the first level (multipass interpolation): on the 28 x 28 x 14 peer block the operator
+    // complexity falls from 2.1-2.5 to 1.05-1.08 and a Newton solve runs 1.8x faster (RESULTS.md).
+    HYPRE_BoomerAMGSetNodal(m.amg, 1);
+    HYPRE_BoomerAMGSetAggNumLevels(m.amg, 1);
+    HYPRE_BoomerAMGSetAggInterpType(m.amg, 4);
     // hypre takes the array and frees it with the AMG object.
     auto* f = static_cast<HYPRE_Int*>(std::malloc(sizeof(HYPRE_Int) * static_cast<size_t>(n)));
     std::copy(components_.begin(), components_.end(), f);

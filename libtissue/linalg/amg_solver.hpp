@@ -21,11 +21,11 @@ struct AmgOptions {
 };
 
 /// CG (hypre's ParCSR PCG) with one BoomerAMG V-cycle as preconditioner: HMIS coarsening, extended+i
-/// interpolation, l1 symmetric Gauss-Seidel smoothing; for vector fields the systems variant, which
-/// coarsens each component apart (set_components). factorize() builds the multigrid hierarchy; each solve
-/// starts from x = 0 and throws NumericalError naming the residual reached if it does not converge.
-/// Serial (MPI_COMM_SELF); initialises MPI if the program has not. Henson & Yang (2002), Appl Numer Math
-/// 41:155; De Sterck, Yang & Heys (2006), SIAM J Matrix Anal Appl 27:1019 (HMIS).
+/// interpolation, l1 symmetric Gauss-Seidel smoothing; for vector fields (set_components) the systems variant
+/// with nodal coarsening and aggressive coarsening on the first level. factorize() builds the multigrid
+/// hierarchy; each solve starts from x = 0 and throws NumericalError naming the residual reached if it does
+/// not converge. Serial (MPI_COMM_SELF); initialises MPI if the program has not. Henson & Yang (2002), Appl
+/// Numer Math 41:155; De Sterck, Yang & Heys (2006), SIAM J Matrix Anal Appl 27:1019 (HMIS).
 class AmgSolver final : public LinearSolver {
  public:
   /// Creates the solver; throws InputError for invalid options or when hypre is not built in.
