@@ -24,9 +24,10 @@ struct ElementWork {
   Real stored = 0;         // stored energy of the cell at the end of the step [J]
   Real work = 0;           // stress work of the step along its path [J] (laws with history)
   Real strain_change = 0;  // integral of |dev(E1 - E0)| over the cell [m^3] (laws with history)
-  Real trace_dV = 0;       // integral of tr(sigma) over the cell (without the mean-dilatation pressure) [N m]
+  Mat3 sigma_dV;           // integral of sigma over the cell (without the mean-dilatation pressure) [N m]
   Real volume = 0;         // reference volume of the cell [m^3]
   Real pressure = 0;       // cell-mean hydrostatic pressure -tr(sigma)/3 [Pa]
+  Real von_mises = 0;      // von Mises stress of the cell-mean Cauchy stress [Pa]
   bool ok = true;
 };
 
@@ -154,7 +155,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
   w.stored = 0;
   w.work = 0;
   w.strain_change = 0;
-  w.trace_dV = 0;
+  w.sigma_dV.setZero();
   w.volume = 0;
   w.ok = true;
   Real v = 0, V0 = 0, v_prev = 0;
@@ -174,7 +175,7 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
     w.stored += r.stored * dV;
     w.work += r.work * dV;
     w.strain_change += r.strain_change * dV;
-    w.trace_dV += r.S.cwiseProduct(C).sum() / J * dV;  // tr(F S F^T) / J = S : C / J
+    w.sigma_dV.noalias() += (dV / J) * (F * r.S * F.transpose());
     w.volume += dV;
     add_stress_terms<NEN>(F, g, r.S, r.D, dV, want_K, w);
     if (vol) {
@@ -183,7 +184,11 @@ void element(const Mesh& mesh, const GeometryCache& geo, const VectorX& u, Index
       V0 += dV;
     }
   }
-  w.pressure = -w.trace_dV / (3 * w.volume);
+  w.pressure = -w.sigma_dV.trace() / (3 * w.volume);
+  {  // the mean-dilatation pressure below is isotropic: it leaves the deviator alone
+    const Mat3 mean = w.sigma_dV / w.volume;
+    w.von_mises = std::sqrt(1.5 * (mean - (mean.trace() / 3) * Mat3::Identity()).squaredNorm());
+  }
   if (want_K) {
     mirror_blocks<NEN>(w.K);
     if (vol) mirror_blocks<NEN>(w.Hv);
@@ -248,6 +253,7 @@ struct AssemblyTargets {
   std::vector<Real>& work;
   std::vector<Real>& strain_change;
   std::vector<Real>& pressure;
+  std::vector<Real>& von_mises;
   std::vector<char>& ok;
 };
 
@@ -267,6 +273,7 @@ void assemble_cell(const Mesh& mesh, const GeometryCache& geo, const AssemblyMap
   t.work[i] = w.work;
   t.strain_change[i] = w.volume > 0 ? w.strain_change / w.volume : 0.0;
   t.pressure[i] = w.pressure;
+  t.von_mises[i] = w.von_mises;
   t.ok[i] = w.ok;
   if (!w.ok) return;
   if (t.f_int)
@@ -424,7 +431,8 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   const Index ne = mesh_.n_cells();
   std::vector<Real> energy(static_cast<size_t>(ne), 0.0), dissipation(static_cast<size_t>(ne), 0.0),
       stored(static_cast<size_t>(ne), 0.0), work(static_cast<size_t>(ne), 0.0),
-      strain_change(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0);
+      strain_change(static_cast<size_t>(ne), 0.0), pressure(static_cast<size_t>(ne), 0.0),
+      von_mises(static_cast<size_t>(ne), 0.0);
   std::vector<char> ok(static_cast<size_t>(ne), 1);
   if (f_int) f_int->setZero(3 * mesh_.n_nodes());
   if (K) std::fill(K->valuePtr(), K->valuePtr() + K->nonZeros(), 0.0);
@@ -436,7 +444,8 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   const bool hex = mesh_.cell_type == CellType::hex8;
   const bool mean_dil = hex && options_.volumetric == VolumetricTreatment::mean_dilatation;
   const PointContext ctx{mesh_, geo_, inputs};
-  AssemblyTargets targets{f_int, K, energy, dissipation, stored, work, strain_change, pressure, ok};
+  AssemblyTargets targets{f_int,         K,        energy,    dissipation, stored, work,
+                          strain_change, pressure, von_mises, ok};
   auto pass = [&]<int NEN>() {
     parallel_for_colored_groups(colors_, options_.threads, [&](int region, auto&& run) {
       with_point_law(
@@ -463,6 +472,7 @@ SolidEvaluation SolidProblem::evaluate(const VectorX& u, VectorX* f_int, SparseM
   if (step) {
     step->dissipation = Eigen::Map<const VectorX>(dissipation.data(), ne);
     step->pressure = Eigen::Map<const VectorX>(pressure.data(), ne);
+    step->von_mises = Eigen::Map<const VectorX>(von_mises.data(), ne);
     step->strain_change = Eigen::Map<const VectorX>(strain_change.data(), ne);
     step->stored_energy = step->work = step->elastic_energy = 0;
     for (Index e = 0; e < ne; ++e) {

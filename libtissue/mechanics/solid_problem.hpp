@@ -80,6 +80,7 @@ struct SolidStepState {
   SolidHistory history;  ///< viscous history at the end of the step (sized by evaluate)
   VectorX dissipation;   ///< energy dissipated in the step per cell [J]
   VectorX pressure;      ///< cell-mean hydrostatic pressure -tr(sigma)/3 per cell [Pa] (> 0 compressive)
+  VectorX von_mises;     ///< von Mises stress of the cell-mean Cauchy stress per cell [Pa] (as cell_stress)
   /// Cell-mean |dev(E1 - E0)| over the step per cell [-] (laws with history; 0 elsewhere): the deviatoric
   /// strain the tissue went through, whose rate drives the perfusion stimulus.
   VectorX strain_change;

@@ -80,13 +80,17 @@ CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX&
     Real tmax = -std::numeric_limits<Real>::infinity();
     for (Index n : region_nodes_[static_cast<size_t>(r)]) {
       dmax = std::max(dmax, (s.mech.u.segment<3>(3 * n) - u_rest_.segment<3>(3 * n)).norm());
+      if (src.node_peak_displacement.size() == mesh.n_nodes() && src.displacement_reference == &u_rest_)
+        dmax = std::max(dmax, src.node_peak_displacement[n]);
       tmax = std::max(tmax, s.temperature[n]);
     }
     const bool substep_peaks = src.cell_peak_pressure.size() == cs.pressure.size();
+    const bool substep_von_mises = src.cell_peak_von_mises.size() == cs.von_mises.size();
     for (Index e : mesh.cells_in_region(r)) {
       pmax = std::max(pmax, cs.pressure[e]);
       if (substep_peaks) pmax = std::max(pmax, src.cell_peak_pressure[e]);
       vm = std::max(vm, cs.von_mises[e]);
+      if (substep_von_mises) vm = std::max(vm, src.cell_peak_von_mises[e]);
       gs = std::max(gs, cs.max_shear_strain[e]);
       wsum += perfusion[e] * vol[e];
       Real te = 0;

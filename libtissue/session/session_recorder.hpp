@@ -25,6 +25,8 @@ class SessionRecorder {
   void write_header();
   /// The body at rest (resting tone balanced): displacements are recorded relative to it.
   void set_rest(const VectorX& u_rest) { u_rest_ = u_rest; }
+  /// The rest state displacements are measured from (for StepSources::displacement_reference).
+  const VectorX& rest() const noexcept { return u_rest_; }
   /// Whether time t (end of a macro step) gets a series row (`last`: the run's last step).
   bool row_due(Real t, bool last) const;
   /// Whether time t gets a field snapshot.

@@ -489,6 +489,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     const ProtocolState st = protocol_.at(plan.t0);
     CoupledStepReport rep;
     rep.sources = stepper->make_sources();
+    rep.sources.displacement_reference = &recorder.rest();
     const bool ok = plan.jump
                         ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
                         : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);

@@ -27,7 +27,7 @@ constexpr Real kTimeTol = 1e-9;
 
 // ------------------------------------------------------------------------------------------ sources
 
-void StepSources::reset(Index cells, Index points) {
+void StepSources::reset(Index cells, Index points, Index nodes) {
   dissipation.setZero(cells);
   strain_path.setZero(cells);
   friction.assign(static_cast<size_t>(points), 0.0);
@@ -35,7 +35,22 @@ void StepSources::reset(Index cells, Index points) {
   hT_dt.assign(static_cast<size_t>(points), 0.0);
   peak_pressure.assign(static_cast<size_t>(points), 0.0);
   cell_peak_pressure.setConstant(cells, -std::numeric_limits<Real>::infinity());
+  cell_peak_von_mises.setZero(cells);
+  node_peak_displacement.setZero(nodes);
   friction_heat = work = force_last = force_max = 0;
+}
+
+void StepSources::add_peaks(const VectorX& u, const VectorX& pressure, const VectorX& von_mises) {
+  if (cell_peak_pressure.size() == pressure.size())
+    cell_peak_pressure = cell_peak_pressure.cwiseMax(pressure);
+  if (cell_peak_von_mises.size() == von_mises.size())
+    cell_peak_von_mises = cell_peak_von_mises.cwiseMax(von_mises);
+  if (displacement_reference && displacement_reference->size() == u.size() &&
+      3 * node_peak_displacement.size() == u.size())
+    for (Index n = 0; n < node_peak_displacement.size(); ++n)
+      node_peak_displacement[n] =
+          std::max(node_peak_displacement[n],
+                   (u.segment<3>(3 * n) - displacement_reference->segment<3>(3 * n)).norm());
 }
 
 void StepSources::extrapolate(const StepSources& before, Real f, Real stored) {
@@ -131,7 +146,7 @@ void CoupledStepper::initialize_dynamics(CoupledState& s, const MechanicalLoad& 
 StepSources CoupledStepper::make_sources() const {
   StepSources out;
   const Index np = heat_.load_surface() ? heat_.load_surface()->size() : 0;
-  out.reset(solid_.mesh().n_cells(), np);
+  out.reset(solid_.mesh().n_cells(), np, solid_.mesh().n_nodes());
   return out;
 }
 
@@ -204,7 +219,9 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
   at.temperature = in.temperature;
   at.tone = in.tone;
   at.history = &step.history;
-  step.pressure = solid_.cell_stress(trial.u, &at).pressure;
+  CellStress cs = solid_.cell_stress(trial.u, &at);
+  step.pressure = std::move(cs.pressure);
+  step.von_mises = std::move(cs.von_mises);
   return true;
 }
 
@@ -294,8 +311,7 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
     pressure_time_ += (tb - ta) * 0.5 * (p0 + step.pressure);
     pressure_span_ += tb - ta;
     s.pressure = step.pressure;
-    if (sources_->cell_peak_pressure.size() == step.pressure.size())
-      sources_->cell_peak_pressure = sources_->cell_peak_pressure.cwiseMax(step.pressure);
+    sources_->add_peaks(u_trial, step.pressure, step.von_mises);
     s.stored_energy = step.stored_energy;
     sources_->dissipation += step.dissipation;
     if (step.strain_change.size() == sources_->strain_path.size())

@@ -24,13 +24,23 @@ struct StepSources {
   /// Largest cell-mean hydrostatic pressure of each cell over the solved substeps [Pa] (-inf before the
   /// first): the region peaks of the outputs see every substep, not only the macro-step ends.
   VectorX cell_peak_pressure;
+  /// Largest von Mises stress of each cell (of its mean Cauchy stress) over the solved substeps [Pa].
+  VectorX cell_peak_von_mises;
+  /// Where displacements are measured from (the body at rest, all dofs), borrowed from the owner of these
+  /// sources; null: node_peak_displacement is not kept.
+  const VectorX* displacement_reference = nullptr;
+  /// Largest |u - displacement_reference| of each node over the solved substeps [m] (with a reference).
+  VectorX node_peak_displacement;
   Real friction_heat = 0;  ///< total friction heat into the skin [J]
   Real work = 0;           ///< work of the tools on the tissue [J]
   Real force_last = 0;     ///< normal tool force at the end of the last substep [N]
   Real force_max = 0;      ///< largest normal tool force of the substeps [N]
 
-  /// Zeroes everything for `cells` cells and `points` skin points.
-  void reset(Index cells, Index points);
+  /// Zeroes everything for `cells` cells, `points` skin points and `nodes` mesh nodes (the reference stays).
+  void reset(Index cells, Index points, Index nodes = 0);
+  /// Takes the substep peaks (cell pressure and von Mises stress, node displacement) of the accepted state
+  /// u with the element pass's cell values `pressure` and `von_mises`.
+  void add_peaks(const VectorX& u, const VectorX& pressure, const VectorX& von_mises);
   /// Adds f times the mechanical energies (viscous heat, work) and the strain path accumulated since `before`
   /// (cycle jumping: the settled cycles repeated); the tool loads of jumped cycles are sampled instead. A
   /// repeated cycle returns the tissue to the state it started from, so its work is the resolved work less

@@ -63,6 +63,17 @@ TEST_CASE("Patch test: a homogeneous deformation is in equilibrium at interior n
     const CellStress s = p.cell_stress(u);
     for (Index e = 0; e < m.n_cells(); ++e)
       CHECK((s.cauchy.row(e).transpose() - to_voigt(sigma)).norm() < 1e-8 * sigma.norm());
+    // The element pass's own cell pressure and von Mises stress (the stepper's substep peaks) are those of
+    // the exact stress.
+    const Real pressure = -sigma.trace() / 3;
+    const Real von_mises = std::sqrt(1.5 * (sigma + pressure * Mat3::Identity()).squaredNorm());
+    SolidStepState step;
+    REQUIRE(p.evaluate(u, &f, nullptr, nullptr, &step).admissible);
+    REQUIRE(step.von_mises.size() == m.n_cells());
+    for (Index e = 0; e < m.n_cells(); ++e) {
+      CHECK(step.pressure[e] == Approx(pressure).epsilon(1e-9));
+      CHECK(step.von_mises[e] == Approx(von_mises).epsilon(1e-9));
+    }
   }
 }
 

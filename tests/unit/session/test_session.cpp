@@ -450,12 +450,12 @@ myotonometer = false
   CHECK(sink.meta().at("status_reason").find("cancelled at t = ") != std::string::npos);
 }
 
-TEST_CASE("Region peak pressures see every substep, not the macro-step ends, on the coarse model",
+TEST_CASE("Region peaks (pressure, von Mises, displacement) see every substep, not the macro-step ends",
           "[session][integration]") {
   // Kneading circles move the pressure under the hand around within a macro step; peaks taken only at the
   // macro-step ends depended on where the hand happened to be then (the accuracy guard: 2.6 kPa with 1-s
-  // macro steps against 4.5 kPa with 0.5-s steps in the erector spinae).
-  auto peak = [](const std::string& dt) {
+  // macro steps against 4.5 kPa with 0.5-s steps in the erector spinae; displacement 2.3 against 4.1 mm).
+  auto peaks = [](const std::string& dt) {
     const SessionSpec s = parse_session(R"([model]
 resolution = "coarse"
 [run]
@@ -478,12 +478,17 @@ myotonometer = false
     MemorySink sink;
     const RunSummary r = sim.run(sink);
     for (const auto& g : r.regions)
-      if (g.region == "erector_spinae_right") return g.peak_pressure;
-    return 0.0;
+      if (g.region == "erector_spinae_right") return g;
+    FAIL("no erector_spinae_right in the summary");
+    return RegionPeaks{};
   };
-  const Real coarse = peak("1 s"), fine = peak("0.25 s");
-  CHECK(coarse > 3e3);
-  CHECK(coarse == Approx(fine).epsilon(0.01));
+  const RegionPeaks coarse = peaks("1 s"), fine = peaks("0.25 s");
+  CHECK(coarse.peak_pressure > 3e3);
+  CHECK(coarse.peak_pressure == Approx(fine.peak_pressure).epsilon(0.01));
+  CHECK(coarse.peak_von_mises > 1e3);
+  CHECK(coarse.peak_von_mises == Approx(fine.peak_von_mises).epsilon(0.01));
+  CHECK(coarse.peak_displacement > 1e-3);
+  CHECK(coarse.peak_displacement == Approx(fine.peak_displacement).epsilon(0.01));
 }
 
 TEST_CASE("A short protocol on the coarse model: friction heat, warming, recovery, records",
