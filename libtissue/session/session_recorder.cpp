@@ -78,10 +78,11 @@ CellStress SessionRecorder::record(Real t, const CoupledState& s, const VectorX&
     RegionPeaks& pk = summary.regions[static_cast<size_t>(r)];
     Real dmax = 0, pmax = -std::numeric_limits<Real>::infinity(), vm = 0, gs = 0, wsum = 0, v = 0, tsum = 0;
     Real tmax = -std::numeric_limits<Real>::infinity();
+    const bool substep_displacement =
+        src.node_peak_displacement.size() == mesh.n_nodes() && src.displacement_reference == &u_rest_;
     for (Index n : region_nodes_[static_cast<size_t>(r)]) {
       dmax = std::max(dmax, (s.mech.u.segment<3>(3 * n) - u_rest_.segment<3>(3 * n)).norm());
-      if (src.node_peak_displacement.size() == mesh.n_nodes() && src.displacement_reference == &u_rest_)
-        dmax = std::max(dmax, src.node_peak_displacement[n]);
+      if (substep_displacement) dmax = std::max(dmax, src.node_peak_displacement[n]);
       tmax = std::max(tmax, s.temperature[n]);
     }
     const bool substep_peaks = src.cell_peak_pressure.size() == cs.pressure.size();
