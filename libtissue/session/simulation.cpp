@@ -490,6 +490,7 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     CoupledStepReport rep;
     rep.sources = stepper->make_sources();
     rep.sources.displacement_reference = &recorder.rest();
+    stepper->set_tone_drive(tone ? tone->law : nullptr);
     const bool ok = plan.jump
                         ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
                         : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);

@@ -37,6 +37,9 @@ void StepSources::reset(Index cells, Index points, Index nodes) {
   cell_peak_pressure.setConstant(cells, -std::numeric_limits<Real>::infinity());
   cell_peak_von_mises.setZero(cells);
   node_peak_displacement.setZero(nodes);
+  tone_drive_time.setZero(cells);
+  tone_drive_span = 0;
+  tone_drive_law = nullptr;
   friction_heat = work = force_last = force_max = 0;
 }
 
@@ -225,6 +228,11 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
   return true;
 }
 
+VectorX CoupledStepper::drive(const VectorX& pressure) const {
+  if (!tone_drive_) return pressure;
+  return pressure.unaryExpr([this](Real p) { return tone_drive_->pressure_drive(p); });
+}
+
 bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1,
                                    SolidStepState& step, MechanicsStats& stats, StepFailure& failure) {
   (void)t0;
@@ -246,8 +254,8 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
         (s.tone.size() && (s.tone - tone_solved_).lpNorm<Eigen::Infinity>() > options_.rest_tone);
     if (!L.loaded && at_rest_ && !tone_moved && options_.rest_motion > 0) {
       // Unloaded and settled: no solve (the viscous history left is below what the outputs resolve).
-      pressure_time_ += (tb - ta) * s.pressure;
-      pressure_span_ += tb - ta;
+      sources_->tone_drive_time += (tb - ta) * drive(s.pressure);
+      sources_->tone_drive_span += tb - ta;
       s.time = tb;
       h_last_ = 0;
       ++stats.rest_substeps;
@@ -308,8 +316,8 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
       s.elastic_energy = step.elastic_energy;
     }
     const VectorX p0 = s.pressure.size() == step.pressure.size() ? s.pressure : step.pressure;
-    pressure_time_ += (tb - ta) * 0.5 * (p0 + step.pressure);
-    pressure_span_ += tb - ta;
+    sources_->tone_drive_time += (tb - ta) * 0.5 * (drive(p0) + drive(step.pressure));
+    sources_->tone_drive_span += tb - ta;
     s.pressure = step.pressure;
     sources_->add_peaks(u_trial, step.pressure, step.von_mises);
     s.stored_energy = step.stored_energy;
@@ -342,9 +350,11 @@ bool CoupledStepper::mechanics(CoupledState& s, LoadProvider& loads, Real t_end,
   const auto c0 = Clock::now();
   const Index nc = solid_.mesh().n_cells();
   if (s.pressure.size() != nc) s.pressure = VectorX::Zero(nc);
-  if (pressure_time_.size() != nc) {
-    pressure_time_ = VectorX::Zero(nc);
-    pressure_span_ = 0;
+  if (sources.tone_drive_time.size() != nc || sources.tone_drive_law != tone_drive_) {
+    // The drive of one law only: what was summed with another (or none) is not comparable.
+    sources.tone_drive_time = VectorX::Zero(nc);
+    sources.tone_drive_span = 0;
+    sources.tone_drive_law = tone_drive_;
   }
   sources_ = &sources;
   SolidStepState step;
@@ -457,11 +467,14 @@ void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& 
       throw InputError("tone.temperature_shift",
                        "expected #cells x n_qp values (" + std::to_string(nc * nq) + ")");
     if (s.tone.size() != nc * nq) s.tone = *tone->resting;
-    const Real span = pressure_span_ > 0 ? pressure_span_ : dt;
+    const Real span = sources.tone_drive_span;
+    const bool driven = span > 0 && sources.tone_drive_time.size() == nc;
     std::vector<ToneStimulus> stim(static_cast<size_t>(nc * nq));
     for (Index e = 0; e < nc; ++e) {
-      const Real p =
-          pressure_span_ > 0 ? pressure_time_[e] / span : (s.pressure.size() ? s.pressure[e] : 0.0);
+      // The pressure whose drive is the substeps' mean drive (the mean pressure for a law linear in it).
+      const Real d = driven ? sources.tone_drive_time[e] / span : 0.0;
+      const Real p = driven ? (sources.tone_drive_law ? sources.tone_drive_law->pressure_of_drive(d) : d)
+                            : (s.pressure.size() ? s.pressure[e] : 0.0);
       for (int q = 0; q < nq; ++q) {
         Real T = 0;
         for (int a = 0; a < geo.n_nodes(); ++a)
@@ -473,8 +486,6 @@ void CoupledStepper::heat_and_tone(CoupledState& s, Real t0, const StepSources& 
     }
     tone->law->integrate(s.tone, *tone->resting, stim, dt);
   }
-  if (pressure_time_.size() == nc) pressure_time_.setZero();
-  pressure_span_ = 0;
   report.seconds_tone += seconds_since(c1);
 }
 
@@ -491,6 +502,7 @@ CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, 
   if (s.tone.size() != 0 && s.tone.size() != nc * solid_.geometry().n_qp())
     throw InputError("state.tone", "expected #cells x n_qp values or none");
   if (options_.check_temperature_range) check_temperature(s.temperature);
+  set_tone_drive(tone ? tone->law : nullptr);
 
   CoupledStepReport report;
   report.t0 = s.time;

@@ -12,6 +12,8 @@
 
 namespace tissue {
 
+class ToneLaw;
+
 /// Energies and extremes that the substeps of one macro step put into the heat equation and the outputs.
 /// Energies (not powers), so that heat = work exactly whatever the substeps.
 struct StepSources {
@@ -31,10 +33,16 @@ struct StepSources {
   const VectorX* displacement_reference = nullptr;
   /// Largest |u - displacement_reference| of each node over the solved substeps [m] (with a reference).
   VectorX node_peak_displacement;
-  Real friction_heat = 0;  ///< total friction heat into the skin [J]
-  Real work = 0;           ///< work of the tools on the tissue [J]
-  Real force_last = 0;     ///< normal tool force at the end of the last substep [N]
-  Real force_max = 0;      ///< largest normal tool force of the substeps [N]
+  /// Time integral of each cell's tone drive over the substeps (the tone law's response to the cell pressure,
+  /// ToneLaw::pressure_drive; the pressure itself without a law) [drive s]: the tone stimulus of the macro
+  /// step.
+  VectorX tone_drive_time;
+  Real tone_drive_span = 0;                 ///< the time tone_drive_time covers [s]
+  const ToneLaw* tone_drive_law = nullptr;  ///< the law whose drive tone_drive_time holds (null: pressures)
+  Real friction_heat = 0;                   ///< total friction heat into the skin [J]
+  Real work = 0;                            ///< work of the tools on the tissue [J]
+  Real force_last = 0;                      ///< normal tool force at the end of the last substep [N]
+  Real force_max = 0;                       ///< largest normal tool force of the substeps [N]
 
   /// Zeroes everything for `cells` cells, `points` skin points and `nodes` mesh nodes (the reference stays).
   void reset(Index cells, Index points, Index nodes = 0);

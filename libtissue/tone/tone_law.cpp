@@ -232,6 +232,12 @@ Real InhibitionRecoveryLaw::pressure_response(Real p) const {
   return x / (1.0 + x);
 }
 
+Real InhibitionRecoveryLaw::pressure_of_drive(Real d) const {
+  if (!(d > 0)) return 0.0;
+  const Real P = std::min(d, 1.0 - 1e-15);
+  return p_.pressure_half * std::pow(P / (1.0 - P), 1.0 / p_.pressure_exponent);
+}
+
 Real InhibitionRecoveryLaw::decay_rate(const ToneStimulus& s) const {
   const Real dT = std::max(s.temperature - p_.temperature_base, 0.0);
   return 1.0 / p_.tau_recovery + p_.pressure_rate * pressure_response(s.pressure) + p_.temperature_rate * dT;

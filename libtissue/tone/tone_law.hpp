@@ -60,6 +60,11 @@ class ToneLaw {
   virtual Real advance(Real a, Real a_rest, const ToneStimulus& s, Real dt) const = 0;
   /// Tone the law tends to under a stimulus held forever [-].
   virtual Real equilibrium(Real a_rest, const ToneStimulus& s) const = 0;
+  /// The pressure drive d(p) whose time average over a macro step stands for a varying pressure (a law whose
+  /// rate depends on p through a nonlinear response averages that response, not p); identity by default.
+  virtual Real pressure_drive(Real p) const { return p; }
+  /// The pressure whose drive is d (the inverse of pressure_drive): the stimulus of a macro step [Pa].
+  virtual Real pressure_of_drive(Real d) const { return d; }
   /// Advances every point: tone[i] <- advance(tone[i], rest[i], stimulus[i], dt). Sizes must match
   /// (InputError "tone.size"); dt >= 0 (InputError "tone.dt").
   void integrate(VectorX& tone, const VectorX& rest, std::span<const ToneStimulus> stimulus, Real dt) const;
@@ -101,6 +106,10 @@ class InhibitionRecoveryLaw final : public ToneLaw {
   Real equilibrium(Real a_rest, const ToneStimulus& s) const override;
   /// Saturating pressure response P(p) in [0, 1) [-].
   Real pressure_response(Real p) const;
+  /// The rate is linear in P(p): the drive is P(p).
+  Real pressure_drive(Real p) const override { return pressure_response(p); }
+  /// p = p_half (P / (1 - P))^(1/n) for P in [0, 1) [Pa].
+  Real pressure_of_drive(Real d) const override;
   /// Total decay rate lambda = 1/tau + k_p P + k_T dT [1/s].
   Real decay_rate(const ToneStimulus& s) const;
   /// Parameters in use.

@@ -205,3 +205,20 @@ TEST_CASE("Default tables: data/tone/tone.toml parses with units and sources, an
   }
   CHECK(make_default_tone_law()->name() == "inhibition_recovery");
 }
+
+TEST_CASE("The inhibition law's pressure drive is its Hill response, and pressure_of_drive inverts it",
+          "[tone]") {
+  const ToneParameters p = params();
+  const InhibitionRecoveryLaw law(p);
+  for (Real pressure : {1.0, 500.0, 1e4, 2e4, 1e5}) {
+    INFO("p = " << pressure << " Pa");
+    CHECK(law.pressure_drive(pressure) == Approx(law.pressure_response(pressure)).epsilon(1e-15));
+    CHECK(law.pressure_of_drive(law.pressure_drive(pressure)) == Approx(pressure).epsilon(1e-9));
+  }
+  CHECK(law.pressure_drive(-3e3) == 0.0);  // tension does not inhibit
+  CHECK(law.pressure_of_drive(0.0) == 0.0);
+  // A pressure alternating between 0 and 2 p_half: the mean drive P(2 p_half) / 2 = 0.4 (n = 2) stands for
+  // p = p_half sqrt(2/3), not for the mean pressure p_half.
+  const Real d = 0.5 * (law.pressure_drive(0.0) + law.pressure_drive(2 * p.pressure_half));
+  CHECK(law.pressure_of_drive(d) == Approx(p.pressure_half * std::sqrt(2.0 / 3.0)).epsilon(1e-12));
+}
