@@ -446,18 +446,27 @@ TEST_CASE("The perfusion stimulus follows the deviatoric strain rate: one compre
         Approx(s1 * std::exp(-kPeriod / o.perfusion->tau_decay)).epsilon(3e-3));
 }
 
+namespace {
+
+/// Tone parameters of the tone tests: pressure inhibition only (Hill response, p_half 4 kPa), slow recovery.
+ToneParameters pressure_only_tone() {
+  ToneParameters tp;
+  tp.tau_recovery = 100.0;
+  tp.pressure_rate = 0.5;
+  tp.pressure_half = 4.0e3;
+  tp.temperature_rate = 0.0;
+  return tp;
+}
+
+}  // namespace
+
 TEST_CASE("A varying pressure drives tone through the mean of the law's response, not the mean pressure",
           "[verification][coupled][tone]") {
   // Cyclic compression (period 1 s, 16 substeps) under the inhibition law with a Hill response: one macro
   // step per period against one macro step per substep (the reference: the stimulus then barely varies within
   // a step). Averaging the pressure over the period and then taking the response (the stepper before this
   // change) inhibits less than the response averaged over the substeps: P is convex below p_half / sqrt(3).
-  ToneParameters tp;
-  tp.tau_recovery = 100.0;
-  tp.pressure_rate = 0.5;
-  tp.pressure_half = 4.0e3;
-  tp.temperature_rate = 0.0;
-  const InhibitionRecoveryLaw law(tp);
+  const InhibitionRecoveryLaw law(pressure_only_tone());
   auto tone_after = [&](int macro_per_period, bool drive) {
     Block b;
     CoupledStepper stepper(b.solid, b.heat);
@@ -499,12 +508,7 @@ TEST_CASE("A stimulus summed before a macro step (a pre-balance) stays out of th
   // the pre-balance's pressures, summed before the law's drive was set, were read as the drive: full
   // inhibition of every cell with more than 1 Pa for the first macro step; the accuracy guard's gluteus
   // medius 5.1 % off.)
-  ToneParameters tp;
-  tp.tau_recovery = 100.0;
-  tp.pressure_rate = 0.5;
-  tp.pressure_half = 4.0e3;
-  tp.temperature_rate = 0.0;
-  const InhibitionRecoveryLaw law(tp);
+  const InhibitionRecoveryLaw law(pressure_only_tone());
   Block b;
   const Index nq = static_cast<Index>(b.m.n_cells()) * b.solid.geometry().n_qp();
   const VectorX resting = VectorX::Constant(nq, 0.4);
