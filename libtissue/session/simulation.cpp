@@ -488,9 +488,8 @@ RunSummary Simulation::run_protocol(ResultsSink& sink, const StateArchive* from)
     const MacroPlan plan = jumper.plan(s.time, T_end);
     const ProtocolState st = protocol_.at(plan.t0);
     CoupledStepReport rep;
-    rep.sources = stepper->make_sources();
+    rep.sources = stepper->make_sources(tone ? tone->law : nullptr);
     rep.sources.displacement_reference = &recorder.rest();
-    stepper->set_tone_drive(tone ? tone->law : nullptr);
     const bool ok = plan.jump
                         ? jumper.run(plan, *stepper, s, tools, rep.sources, rep.mechanics, rep.failure)
                         : stepper->mechanics(s, tools, plan.t1, rep.sources, rep.mechanics, rep.failure);

@@ -39,8 +39,19 @@ void StepSources::reset(Index cells, Index points, Index nodes) {
   node_peak_displacement.setZero(nodes);
   tone_drive_time.setZero(cells);
   tone_drive_span = 0;
-  tone_drive_law = nullptr;
   friction_heat = work = force_last = force_max = 0;
+}
+
+void StepSources::add_tone_drive(const VectorX& p_start, const VectorX& p_end, Real h) {
+  const Index n = tone_drive_time.size();
+  if (tone_drive_law) {
+    for (Index e = 0; e < n; ++e)
+      tone_drive_time[e] +=
+          0.5 * h * (tone_drive_law->pressure_drive(p_start[e]) + tone_drive_law->pressure_drive(p_end[e]));
+  } else {
+    tone_drive_time += (0.5 * h) * (p_start + p_end);
+  }
+  tone_drive_span += h;
 }
 
 void StepSources::add_peaks(const VectorX& u, const VectorX& pressure, const VectorX& von_mises) {
@@ -146,8 +157,9 @@ void CoupledStepper::initialize_dynamics(CoupledState& s, const MechanicalLoad& 
   dynamic_->initialize(s.mech, load0);
 }
 
-StepSources CoupledStepper::make_sources() const {
+StepSources CoupledStepper::make_sources(const ToneLaw* tone_drive) const {
   StepSources out;
+  out.tone_drive_law = tone_drive;
   const Index np = heat_.load_surface() ? heat_.load_surface()->size() : 0;
   out.reset(solid_.mesh().n_cells(), np, solid_.mesh().n_nodes());
   return out;
@@ -228,11 +240,6 @@ bool CoupledStepper::try_solve(CoupledState& s, const SubstepLoads& L, Real t0, 
   return true;
 }
 
-VectorX CoupledStepper::drive(const VectorX& pressure) const {
-  if (!tone_drive_) return pressure;
-  return pressure.unaryExpr([this](Real p) { return tone_drive_->pressure_drive(p); });
-}
-
 bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0, Real t1,
                                    SolidStepState& step, MechanicsStats& stats, StepFailure& failure) {
   (void)t0;
@@ -254,8 +261,7 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
         (s.tone.size() && (s.tone - tone_solved_).lpNorm<Eigen::Infinity>() > options_.rest_tone);
     if (!L.loaded && at_rest_ && !tone_moved && options_.rest_motion > 0) {
       // Unloaded and settled: no solve (the viscous history left is below what the outputs resolve).
-      sources_->tone_drive_time += (tb - ta) * drive(s.pressure);
-      sources_->tone_drive_span += tb - ta;
+      sources_->add_tone_drive(s.pressure, s.pressure, tb - ta);
       s.time = tb;
       h_last_ = 0;
       ++stats.rest_substeps;
@@ -315,9 +321,8 @@ bool CoupledStepper::solve_substep(CoupledState& s, LoadProvider& loads, Real t0
       sources_->work += step.work + (step.elastic_energy - s.elastic_energy);
       s.elastic_energy = step.elastic_energy;
     }
-    const VectorX p0 = s.pressure.size() == step.pressure.size() ? s.pressure : step.pressure;
-    sources_->tone_drive_time += (tb - ta) * 0.5 * (drive(p0) + drive(step.pressure));
-    sources_->tone_drive_span += tb - ta;
+    sources_->add_tone_drive(s.pressure.size() == step.pressure.size() ? s.pressure : step.pressure,
+                             step.pressure, tb - ta);
     s.pressure = step.pressure;
     sources_->add_peaks(u_trial, step.pressure, step.von_mises);
     s.stored_energy = step.stored_energy;
@@ -350,11 +355,9 @@ bool CoupledStepper::mechanics(CoupledState& s, LoadProvider& loads, Real t_end,
   const auto c0 = Clock::now();
   const Index nc = solid_.mesh().n_cells();
   if (s.pressure.size() != nc) s.pressure = VectorX::Zero(nc);
-  if (sources.tone_drive_time.size() != nc || sources.tone_drive_law != tone_drive_) {
-    // The drive of one law only: what was summed with another (or none) is not comparable.
+  if (sources.tone_drive_time.size() != nc) {
     sources.tone_drive_time = VectorX::Zero(nc);
     sources.tone_drive_span = 0;
-    sources.tone_drive_law = tone_drive_;
   }
   sources_ = &sources;
   SolidStepState step;
@@ -502,11 +505,10 @@ CoupledStepReport CoupledStepper::advance(CoupledState& s, LoadProvider& loads, 
   if (s.tone.size() != 0 && s.tone.size() != nc * solid_.geometry().n_qp())
     throw InputError("state.tone", "expected #cells x n_qp values or none");
   if (options_.check_temperature_range) check_temperature(s.temperature);
-  set_tone_drive(tone ? tone->law : nullptr);
 
   CoupledStepReport report;
   report.t0 = s.time;
-  report.sources = make_sources();
+  report.sources = make_sources(tone ? tone->law : nullptr);
   const CoupledState start = s;
   if (!mechanics(s, loads, t1, report.sources, report.mechanics, report.failure, ctx)) {
     report.ok = false;

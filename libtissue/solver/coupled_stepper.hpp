@@ -160,12 +160,10 @@ class CoupledStepper {
   /// Steps 2 and 3 alone over the macro step [t0, s.time] with the given sources (energies over it).
   void heat_and_tone(CoupledState& s, Real t0, const StepSources& sources, CoupledStepReport& report,
                      const ThermalLoads& external = {}, const ToneCoupling* tone = nullptr);
-  /// The tone law whose pressure drive the substeps average for the tone step (null: the pressure itself):
-  /// a time-varying pressure acts on a nonlinear law through the mean of its response, not through the
-  /// response to the mean pressure. advance() sets it from its tone coupling.
-  void set_tone_drive(const ToneLaw* law) { tone_drive_ = law; }
-  /// Starts a new macro step's sources (sized for this problem).
-  StepSources make_sources() const;
+  /// Starts a new macro step's sources (sized for this problem). tone_drive: the tone law whose pressure
+  /// drive the substeps average for the tone step (null: the pressure itself): a time-varying pressure acts
+  /// on a nonlinear law through the mean of its response, not through the response to the mean pressure.
+  StepSources make_sources(const ToneLaw* tone_drive = nullptr) const;
   /// Whether the tissue is at rest (unloaded substeps skip the solve).
   bool at_rest() const { return at_rest_; }
   /// Marks the tissue as not at rest (the next unloaded substep is solved), e.g. after outside changes.
@@ -199,8 +197,6 @@ class CoupledStepper {
   bool try_solve(CoupledState& s, const SubstepLoads& L, Real t0, Real t1, bool exact, SolidStepState& step,
                  VectorX& u_trial, MechanicsStats& stats, std::string& reason);
   void check_temperature(const VectorX& T) const;
-  /// The tone law's pressure drive of each cell pressure (the pressures themselves without a law).
-  VectorX drive(const VectorX& pressure) const;
   /// The perfusion stimulus u per node over a macro step of length dt: the law's stimulus of each cell's
   /// deviatoric strain rate (strain path / dt), averaged over the cells around the node.
   VectorX nodal_stimulus(const PerfusionLaw& law, const StepSources& sources, Real dt) const;
@@ -215,9 +211,8 @@ class CoupledStepper {
   VectorX du_last_;  // displacement increment of the last solved substep
   Real h_last_ = 0;  // its length [s]
   bool at_rest_ = false;
-  VectorX tone_solved_;                  // tone of the last solve
-  const ToneLaw* tone_drive_ = nullptr;  // the law whose pressure drive is averaged (null: the pressure)
-  StepSources* sources_ = nullptr;       // the sources being accumulated by mechanics()
+  VectorX tone_solved_;             // tone of the last solve
+  StepSources* sources_ = nullptr;  // the sources being accumulated by mechanics()
 };
 
 }  // namespace tissue

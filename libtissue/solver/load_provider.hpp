@@ -37,15 +37,21 @@ struct StepSources {
   /// ToneLaw::pressure_drive; the pressure itself without a law) [drive s]: the tone stimulus of the macro
   /// step.
   VectorX tone_drive_time;
-  Real tone_drive_span = 0;                 ///< the time tone_drive_time covers [s]
-  const ToneLaw* tone_drive_law = nullptr;  ///< the law whose drive tone_drive_time holds (null: pressures)
-  Real friction_heat = 0;                   ///< total friction heat into the skin [J]
-  Real work = 0;                            ///< work of the tools on the tissue [J]
-  Real force_last = 0;                      ///< normal tool force at the end of the last substep [N]
-  Real force_max = 0;                       ///< largest normal tool force of the substeps [N]
+  Real tone_drive_span = 0;  ///< the time tone_drive_time covers [s]
+  /// The law whose drive tone_drive_time sums (null: the pressures themselves), set by whoever makes these
+  /// sources (CoupledStepper::make_sources) and kept by reset().
+  const ToneLaw* tone_drive_law = nullptr;
+  Real friction_heat = 0;  ///< total friction heat into the skin [J]
+  Real work = 0;           ///< work of the tools on the tissue [J]
+  Real force_last = 0;     ///< normal tool force at the end of the last substep [N]
+  Real force_max = 0;      ///< largest normal tool force of the substeps [N]
 
-  /// Zeroes everything for `cells` cells, `points` skin points and `nodes` mesh nodes (the reference stays).
+  /// Zeroes everything for `cells` cells, `points` skin points and `nodes` mesh nodes (the displacement
+  /// reference and the tone law stay).
   void reset(Index cells, Index points, Index nodes = 0);
+  /// Adds one substep of length h [s] to the tone drive: the trapezoid of the law's drive of the cell
+  /// pressures at its start and end [Pa] (in place, no allocation).
+  void add_tone_drive(const VectorX& p_start, const VectorX& p_end, Real h);
   /// Takes the substep peaks (cell pressure and von Mises stress, node displacement) of the accepted state
   /// u with the element pass's cell values `pressure` and `von_mises`.
   void add_peaks(const VectorX& u, const VectorX& pressure, const VectorX& von_mises);
