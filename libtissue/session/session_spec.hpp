@@ -45,7 +45,8 @@ struct RunSpec {
   int jumped_cycles = 0;        ///< M: cycles jumped per window (0: fill the window up to cycle_window)
   Real cycle_window = 0;        ///< length of a cycle-jump window [s] (0: dt_thermal)
   Real glide_window = 30.0;     ///< cycle-jump window of back-and-forth glides (strokes, stones) [s] (0: off)
-  int glide_resolved_cycles = 1;   ///< round trips resolved per glide window (>= 1)
+  int glide_resolved_cycles = 2;   ///< round trips resolved per glide window (>= 1): a settling one, then the
+                                   ///< one that stands for the jumped ones
   Real depth_stiffness = 1e5;      ///< drive stiffness of depth-controlled tools [N/m]
   Real newton_tolerance = 1e-6;    ///< relative residual tolerance of the mechanical Newton solves [-]
   Real force_tolerance = 1e-4;     ///< also converged at |residual| <= this x |tool forces| [-] (0: off)

@@ -64,6 +64,8 @@ class Stroking final : public Technique {
   std::optional<Real> period() const override { return motion_.period(); }
   /// True: a back-and-forth glide.
   bool reciprocating() const override { return true; }
+  /// options.ramp [s].
+  Real ramp() const override { return options_.ramp; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.
@@ -114,6 +116,8 @@ class DeepStroking final : public Technique {
   std::optional<Real> period() const override { return motion_.period(); }
   /// True: a back-and-forth glide.
   bool reciprocating() const override { return true; }
+  /// options.ramp [s].
+  Real ramp() const override { return options_.ramp; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.

@@ -30,6 +30,9 @@ class Technique {
   /// Whether the period is a slow back-and-forth glide (strokes, gliding stones: one round trip) rather
   /// than a fast cycle (gun, kneading, vibration); the two get their own cycle-averaging windows.
   virtual bool reciprocating() const { return false; }
+  /// Length of the force ramp-in and of the ramp-out [s]: the load repeats with its period only between them
+  /// (0: no ramps).
+  virtual Real ramp() const { return 0; }
   /// Duration of the technique [s].
   virtual Real duration() const = 0;
   /// Target region name the path was generated over ("" for explicit paths).

@@ -88,6 +88,8 @@ class HotStone final : public Technique {
   std::optional<Real> period() const override;
   /// True: a gliding stone goes back and forth.
   bool reciprocating() const override { return true; }
+  /// options.ramp [s].
+  Real ramp() const override { return options_.ramp; }
   /// options.duration [s].
   Real duration() const override { return options_.duration; }
   /// Region of a generated path.
