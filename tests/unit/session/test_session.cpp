@@ -823,28 +823,39 @@ TEST_CASE("A cycle-jump window creeps the history only over the cycles a gliding
   CHECK(stroke.creep_cycles == Approx(stroke.jumped).epsilon(1e-6));
 }
 
-TEST_CASE("An item's last cycle-jump window holds the whole cycles that are left",
-          "[session][engine][cycle]") {
-  // Kneading at 0.75 Hz for 90 s (67.5 cycles) in 10-s windows of 7 cycles: 9 full windows (63 cycles), then
-  // a window of the 4 whole cycles left (2 resolved, 2 jumped), then only the last half cycle resolved.
+/// [run] settings with cycle averaging on (2 cycles resolved per window) and 1-s macro steps.
+RunSpec averaging_run() {
   RunSpec rs;
   rs.cycle_averaging = true;
   rs.resolved_cycles = 2;
-  rs.cycle_window = 10.0;
   rs.dt_thermal = 1.0;
-  Kneading::Options k;
-  k.frequency = 0.75;
-  k.duration = 90;
-  Protocol protocol;
-  protocol.add(std::make_shared<Kneading>(Path({Vec3(0, 0, 0), Vec3(0, 0.1, 0)}), k));
-  const CycleJumper jumper(protocol, rs);
-  const Real P = 1 / 0.75, T = protocol.duration();
+  return rs;
+}
+
+/// The macro steps a jumper plans from t = 0 to T, one after the other (each must advance).
+std::vector<MacroPlan> all_plans(const CycleJumper& jumper, Real T) {
   std::vector<MacroPlan> plans;
   for (Real t = 0; t < T - 1e-9;) {
     plans.push_back(jumper.plan(t, T));
     REQUIRE(plans.back().t1 > t);
     t = plans.back().t1;
   }
+  return plans;
+}
+
+TEST_CASE("An item's last cycle-jump window holds the whole cycles that are left",
+          "[session][engine][cycle]") {
+  // Kneading at 0.75 Hz for 90 s (67.5 cycles) in 10-s windows of 7 cycles: 9 full windows (63 cycles), then
+  // a window of the 4 whole cycles left (2 resolved, 2 jumped), then only the last half cycle resolved.
+  RunSpec rs = averaging_run();
+  rs.cycle_window = 10.0;
+  Kneading::Options k;
+  k.frequency = 0.75;
+  k.duration = 90;
+  Protocol protocol;
+  protocol.add(std::make_shared<Kneading>(Path({Vec3(0, 0, 0), Vec3(0, 0.1, 0)}), k));
+  const Real P = 1 / 0.75, T = protocol.duration();
+  const std::vector<MacroPlan> plans = all_plans(CycleJumper(protocol, rs), T);
   int windows = 0, cycles = 0;
   for (const MacroPlan& p : plans)
     if (p.jump) {
@@ -889,10 +900,8 @@ TEST_CASE("A glide window resolves a settled round trip: neither the item's firs
   // A glide window repeats its resolved round trip for the jumped ones. The item's first round trip (the
   // tissue loading from rest) and the ramps are not like the others: they are solved in plain macro steps,
   // and every window lies between the end of the first round trip after the ramp-in and the ramp-out.
-  RunSpec rs;
-  rs.cycle_averaging = true;
+  RunSpec rs = averaging_run();
   rs.glide_window = 20.0;
-  rs.dt_thermal = 1.0;
   Stroking::Options so;
   so.duration = 90;
   so.ramp = 1.5;
@@ -900,12 +909,9 @@ TEST_CASE("A glide window resolves a settled round trip: neither the item's firs
   protocol.add(std::make_shared<Stroking>(Path({Vec3(0, 0, 0), Vec3(0, 0.15, 0)}), so));
   const Real P = *protocol.at(0.0).technique->period(), T = protocol.duration();
   REQUIRE(P == Approx(4.0));  // 2 x 15 cm at 7.5 cm/s
-  const CycleJumper jumper(protocol, rs);
   int windows = 0;
   Real resolved_until = 0;
-  for (Real t = 0; t < T - 1e-9;) {
-    const MacroPlan plan = jumper.plan(t, T);
-    REQUIRE(plan.t1 > t);
+  for (const MacroPlan& plan : all_plans(CycleJumper(protocol, rs), T)) {
     if (plan.jump) {
       ++windows;
       CHECK(plan.t0 >= so.ramp + P - 1e-9);
@@ -914,7 +920,6 @@ TEST_CASE("A glide window resolves a settled round trip: neither the item's firs
     } else if (windows == 0) {
       resolved_until = plan.t1;
     }
-    t = plan.t1;
   }
   CHECK(windows >= 3);
   CHECK(resolved_until == Approx(so.ramp + P));  // the plain steps before the first window end there
