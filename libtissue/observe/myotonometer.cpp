@@ -1,6 +1,7 @@
 #include "libtissue/observe/myotonometer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -27,7 +28,13 @@ void MyotonOptions::validate() const {
   pos(dt, "dt");
   require(duration > impulse_duration + 4 * dt, "myoton.duration",
           "must exceed the impulse by several steps");
-  require(rho_inf >= 0 && rho_inf <= 1, "myoton.rho_inf", "must be in [0, 1]");
+  require(substeps >= 1, "myoton.substeps", "must be >= 1");
+  pos(creep_first_step, "creep_first_step");
+  require(creep_first_step < duration, "myoton.creep_first_step", "must be shorter than the duration");
+  require(std::isfinite(creep_growth) && creep_growth > 1, "myoton.creep_growth", "must be > 1");
+  require(tip_cells >= 1 && tip_cells <= 8, "myoton.tip_cells", "must be in [1, 8]");
+  require(creep_force_fraction > 0 && creep_force_fraction <= 1, "myoton.creep_force_fraction",
+          "must be in (0, 1]");
   pos(half_width, "half_width");
   require(half_width > probe_diameter, "myoton.half_width", "must exceed the probe diameter");
   pos(max_depth, "max_depth");
@@ -94,7 +101,7 @@ MyotonReading analyse_myoton_signal(const MyotonSignal& sig, Real impulse_end, R
   Real sign = 0;
   for (size_t i = i0; i < n && sig.time[i] <= t_end; ++i)
     if (std::abs(sig.acceleration[i]) == out.a_max) sign = sig.acceleration[i] > 0 ? 1.0 : -1.0;
-  for (size_t i = std::max<size_t>(i0, 1); i + 1 < n; ++i) {
+  for (size_t i = i0 + 1; i + 1 < n; ++i) {  // not the sample where the force steps down
     const Real a = sign * sig.acceleration[i];
     if (a > 0 && a >= sign * sig.acceleration[i - 1] && a > sign * sig.acceleration[i + 1])
       peaks.push_back(i);
@@ -125,15 +132,21 @@ MyotonReading analyse_myoton_signal(const MyotonSignal& sig, Real impulse_end, R
 
 namespace {
 
-/// Bounding boxes and centroids of the full mesh for point location.
+/// Point location in the full mesh: cell bounding boxes and centroids, binned in a uniform grid of about one
+/// cell per bin (a query looks at the few cells whose boxes overlap its bin).
 struct Locator {
   const Mesh& m;
   std::vector<Vec3> lo, hi, centre;
+  Vec3 origin = Vec3::Zero(), bin = Vec3::Ones();  // grid origin and bin size [m]
+  std::array<Index, 3> n{1, 1, 1};                 // bins per axis
+  std::vector<std::vector<Index>> bins;            // cells overlapping each bin
+
   explicit Locator(const Mesh& mesh) : m(mesh) {
     const Index ne = m.n_cells();
     lo.resize(static_cast<size_t>(ne));
     hi.resize(static_cast<size_t>(ne));
     centre.resize(static_cast<size_t>(ne));
+    Vec3 all_lo = Vec3::Constant(std::numeric_limits<Real>::infinity()), all_hi = -all_lo;
     for (Index e = 0; e < ne; ++e) {
       Vec3 l = Vec3::Constant(std::numeric_limits<Real>::infinity()), h = -l, c = Vec3::Zero();
       for (int a = 0; a < m.cell_size(); ++a) {
@@ -145,19 +158,49 @@ struct Locator {
       lo[static_cast<size_t>(e)] = l;
       hi[static_cast<size_t>(e)] = h;
       centre[static_cast<size_t>(e)] = c / m.cell_size();
+      all_lo = all_lo.cwiseMin(l);
+      all_hi = all_hi.cwiseMax(h);
     }
+    if (ne == 0) return;
+    const Vec3 extent = (all_hi - all_lo).cwiseMax(1e-12);
+    const Real side = std::cbrt(extent.prod() / static_cast<Real>(ne));  // about one cell per bin
+    for (int d = 0; d < 3; ++d) {
+      n[d] = std::clamp<Index>(static_cast<Index>(std::ceil(extent[d] / side)), 1, 1024);
+      bin[d] = extent[d] / static_cast<Real>(n[d]);
+    }
+    origin = all_lo;
+    bins.resize(static_cast<size_t>(n[0] * n[1] * n[2]));
+    for (Index e = 0; e < ne; ++e) {  // boxes widened by find's tolerance
+      const auto k = static_cast<size_t>(e);
+      const Vec3 tol = Vec3::Constant(1e-9 * (hi[k] - lo[k]).norm());
+      const auto a = bin_of(lo[k] - tol), b = bin_of(hi[k] + tol);
+      for (Index k = a[2]; k <= b[2]; ++k)
+        for (Index j = a[1]; j <= b[1]; ++j)
+          for (Index i = a[0]; i <= b[0]; ++i)
+            bins[static_cast<size_t>(i + n[0] * (j + n[1] * k))].push_back(e);
+    }
+  }
+  /// Bin indices of X (clamped to the grid).
+  std::array<Index, 3> bin_of(const Vec3& X) const {
+    std::array<Index, 3> b{};
+    for (int d = 0; d < 3; ++d)
+      b[d] = std::clamp<Index>(static_cast<Index>(std::floor((X[d] - origin[d]) / bin[d])), 0, n[d] - 1);
+    return b;
   }
   /// Cell whose bounding box contains X (nearest centre among candidates), or -1.
   Index find(const Vec3& X) const {
+    if (bins.empty()) return -1;
+    const auto b = bin_of(X);
     Index best = -1;
     Real bd = std::numeric_limits<Real>::infinity();
-    for (size_t e = 0; e < lo.size(); ++e) {
-      const Real tol = 1e-9 * (hi[e] - lo[e]).norm();
-      if (((X - lo[e]).array() < -tol).any() || ((X - hi[e]).array() > tol).any()) continue;
-      const Real d = (X - centre[e]).squaredNorm();
-      if (d < bd) {
+    for (Index e : bins[static_cast<size_t>(b[0] + n[0] * (b[1] + n[1] * b[2]))]) {
+      const auto k = static_cast<size_t>(e);
+      const Real tol = 1e-9 * (hi[k] - lo[k]).norm();
+      if (((X - lo[k]).array() < -tol).any() || ((X - hi[k]).array() > tol).any()) continue;
+      const Real d = (X - centre[k]).squaredNorm();
+      if (d < bd || (d == bd && e < best)) {
         bd = d;
-        best = static_cast<Index>(e);
+        best = e;
       }
     }
     return best;
@@ -230,25 +273,41 @@ MyotonLocalModel Myotonometer::local_model(const StepView& view, const Vec3& poi
   std::vector<Real> zs;
   for (Real z : levels)
     if (z >= -depth - 1e-12) zs.push_back(z);
-  // Refine: cell size grows with depth from the probe size.
+  // Refine: cell size grows with depth from the tip cells' size.
   const Real s = std::sqrt(std::numbers::pi) * 0.5 * o.probe_diameter;  // square of the tip's area
-  std::vector<Real> z_nodes{zs.front()};
-  for (size_t i = 1; i < zs.size(); ++i) {
-    const Real a = zs[i - 1], b = zs[i], mid = -0.5 * (a + b);
-    const Real h = s * 0.5 + (o.growth - 1) * mid * 0.5;
-    const int nseg = std::max(1, static_cast<int>(std::ceil((b - a) / h - 1e-9)));
-    for (int j = 1; j <= nseg; ++j) z_nodes.push_back(a + (b - a) * j / nseg);
+  const int nt = o.tip_cells;
+  const Real h_tip = s / nt;  // side of the cells under the tip
+  // Downwards from the skin: cells of the tip cells' size growing by `growth` per cell, with a node on every
+  // mesh level (layer interfaces kept); a level closer than 1.5 cells ends the cell there.
+  std::vector<Real> z_nodes{zs.back()};  // zs ascends from the bottom to the skin (0)
+  {
+    Real h = h_tip;
+    for (size_t i = zs.size() - 1; i-- > 0; h *= o.growth) {
+      const Real z = z_nodes.back();
+      if (z - zs[i] > 1.5 * h) {
+        z_nodes.push_back(z - h);
+        ++i;  // the level is still below
+      } else {
+        z_nodes.push_back(zs[i]);
+      }
+    }
+    std::reverse(z_nodes.begin(), z_nodes.end());  // bottom first, as the node numbering expects
   }
-  // In-plane grid: central cell of side s, then widths growing by `growth` up to half_width.
-  std::vector<Real> xs{0.5 * s};
-  for (Real w = s * o.growth; xs.back() < o.half_width - 1e-12; w *= o.growth) {
-    Real next = xs.back() + w;
-    if (o.half_width - next < 0.5 * w) next = o.half_width;
-    xs.push_back(std::min(next, o.half_width));
-  }
+  // In-plane grid: the tip's square of side s in nt x nt cells, then widths growing by `growth` from the
+  // tip cells' size up to half_width.
   std::vector<Real> grid;
-  for (auto it = xs.rbegin(); it != xs.rend(); ++it) grid.push_back(-*it);
-  for (Real x : xs) grid.push_back(x);
+  {
+    std::vector<Real> xs;  // node coordinates x >= s/2
+    xs.push_back(0.5 * s);
+    for (Real w = h_tip * o.growth; xs.back() < o.half_width - 1e-12; w *= o.growth) {
+      Real next = xs.back() + w;
+      if (o.half_width - next < 0.5 * w) next = o.half_width;
+      xs.push_back(std::min(next, o.half_width));
+    }
+    for (auto it = xs.rbegin(); it != xs.rend(); ++it) grid.push_back(-*it);
+    for (int i = 1; i < nt; ++i) grid.push_back(-0.5 * s + i * h_tip);
+    for (Real x : xs) grid.push_back(x);
+  }
   const int nx = static_cast<int>(grid.size()) - 1, nz = static_cast<int>(z_nodes.size()) - 1;
   MyotonLocalModel lm;
   lm.depth = depth;
@@ -256,23 +315,24 @@ MyotonLocalModel Myotonometer::local_model(const StepView& view, const Vec3& poi
   Mesh& m = lm.mesh;
   m.cell_type = CellType::hex8;
   const Index nn = static_cast<Index>((nx + 1) * (nx + 1) * (nz + 1));
-  m.nodes.resize(nn + 4, 3);
+  const int ic = (nx - nt) / 2;  // first tip cell index (grid symmetric)
+  m.nodes.resize(nn + (nt + 1) * (nt + 1), 3);
   auto nid = [&](int i, int j, int kz) { return static_cast<Index>(i + (nx + 1) * (j + (nx + 1) * kz)); };
+  auto top_id = [&](int i, int j) { return nn + static_cast<Index>(i + (nt + 1) * j); };  // probe top
   for (int kz = 0; kz <= nz; ++kz)
     for (int j = 0; j <= nx; ++j)
       for (int i = 0; i <= nx; ++i)
         m.nodes.row(nid(i, j, kz)) = Vec3(grid[i], grid[j], z_nodes[kz]).transpose();
-  const int ic = nx / 2;  // central cell index (grid symmetric, nx odd)
-  for (int c = 0; c < 4; ++c) {
-    const int i = ic + ((c == 1 || c == 2) ? 1 : 0), j = ic + (c >= 2 ? 1 : 0);
-    m.nodes.row(nn + c) = Vec3(grid[i], grid[j], o.probe_height).transpose();
-    lm.probe_top.push_back(nn + c);
-  }
-  // Cells: region and state from the full-mesh cell at the centre.
-  const Index nc = static_cast<Index>(nx * nx * nz);
-  m.cells.resize(nc + 1, 8);
-  m.fibres.setZero(nc + 1, 3);
-  m.region.assign(static_cast<size_t>(nc + 1), 0);
+  for (int j = 0; j <= nt; ++j)
+    for (int i = 0; i <= nt; ++i) {
+      m.nodes.row(top_id(i, j)) = Vec3(grid[ic + i], grid[ic + j], o.probe_height).transpose();
+      lm.probe_top.push_back(top_id(i, j));
+    }
+  // Cells: region and state from the full-mesh cell at the centre; the probe's nt x nt cells last.
+  const Index nc = static_cast<Index>(nx * nx * nz), np = static_cast<Index>(nt * nt);
+  m.cells.resize(nc + np, 8);
+  m.fibres.setZero(nc + np, 3);
+  m.region.assign(static_cast<size_t>(nc + np), 0);
   std::vector<int> local_of_global(static_cast<size_t>(gm.regions.size()), -1);
   std::vector<Index> source(static_cast<size_t>(nc), -1);
   Index e = 0;
@@ -298,13 +358,20 @@ MyotonLocalModel Myotonometer::local_model(const StepView& view, const Vec3& poi
         m.region[static_cast<size_t>(e)] = local_of_global[static_cast<size_t>(gr)];
         m.fibres.row(e) = (R.transpose() * gm.fibres.row(g).transpose()).transpose();
       }
-  {  // probe block above the central cell
-    const Index b[4] = {nid(ic, ic, nz), nid(ic + 1, ic, nz), nid(ic + 1, ic + 1, nz), nid(ic, ic + 1, nz)};
-    for (int a = 0; a < 4; ++a) {
-      m.cells(nc, a) = b[a];
-      m.cells(nc, 4 + a) = lm.probe_top[static_cast<size_t>(a)];
-    }
-    m.region[static_cast<size_t>(nc)] = m.regions.add(Region{"probe", TissueKind::other, Side::none});
+  {  // probe block on the tip cells (stiff; its mass is the probe's, which only dynamics would see)
+    const int probe_region = m.regions.add(Region{"probe", TissueKind::other, Side::none});
+    for (int j = 0; j < nt; ++j)
+      for (int i = 0; i < nt; ++i) {
+        const Index c = nc + static_cast<Index>(i + nt * j);
+        const Index b[4] = {nid(ic + i, ic + j, nz), nid(ic + i + 1, ic + j, nz),
+                            nid(ic + i + 1, ic + j + 1, nz), nid(ic + i, ic + j + 1, nz)};
+        const Index t4[4] = {top_id(i, j), top_id(i + 1, j), top_id(i + 1, j + 1), top_id(i, j + 1)};
+        for (int a = 0; a < 4; ++a) {
+          m.cells(c, a) = b[a];
+          m.cells(c, 4 + a) = t4[a];
+        }
+        m.region[static_cast<size_t>(c)] = probe_region;
+      }
     const Real vol = s * s * o.probe_height;
     lm.materials.push_back(
         RegionMechanics{CompressibleNeoHookean::from_E_nu(o.probe_modulus, 0.3), o.probe_mass / vol});
@@ -323,7 +390,7 @@ MyotonLocalModel Myotonometer::local_model(const StepView& view, const Vec3& poi
       }
   // Tone per quadrature point (source cell mean) and nodal temperature (source cell mean).
   const Index nq_local = 8;
-  lm.tone = VectorX::Zero((nc + 1) * nq_local);
+  lm.tone = VectorX::Zero((nc + np) * nq_local);
   const bool hasTone = view.tone && view.tone->size() > 0;
   const bool hasT = view.temperature && view.temperature->size() > 0;
   auto cell_T = [&](Index g) {
@@ -347,7 +414,7 @@ MyotonLocalModel Myotonometer::local_model(const StepView& view, const Vec3& poi
     }
     for (Index n = 0; n < m.n_nodes(); ++n)
       lm.temperature[n] = count[n] > 0 ? lm.temperature[n] / count[n] : 0.0;
-    for (Index p : lm.probe_top) lm.temperature[p] = lm.temperature[m.cells(nc, 0)];
+    for (Index p : lm.probe_top) lm.temperature[p] = lm.temperature[m.cells(nc, 0)];  // under the probe
   }
   return lm;
 }
@@ -396,7 +463,7 @@ Real Myotonometer::static_stiffness(const MyotonLocalModel& lm) const {
   QuasiStaticSolver qs(run.solid);
   VectorX u = VectorX::Zero(3 * lm.mesh.n_nodes());
   const VectorX zero = VectorX::Zero(3 * lm.mesh.n_nodes());
-  const Real F0 = options_.preload, F1 = options_.preload + options_.impulse;
+  const Real F0 = options_.preload, F1 = options_.preload + options_.creep_force_fraction * options_.impulse;
   constexpr Real span = 1e-9;  // [s]: no time passes, so viscous laws respond instantaneously
   qs.solve(
       u, [&](Real t) { return MechanicalLoad{(t / span) * F0 * run.f_unit, zero}; }, 0, span,
@@ -405,67 +472,125 @@ Real Myotonometer::static_stiffness(const MyotonLocalModel& lm) const {
   qs.solve(
       u, [&](Real t) { return MechanicalLoad{(F0 + (t / span) * (F1 - F0)) * run.f_unit, zero}; }, 0, span, 2,
       {}, nullptr, &run.inputs, &run.history);
-  return options_.impulse / (run.probe_w(lm, u) - w0);
+  return (F1 - F0) / (run.probe_w(lm, u) - w0);
 }
 
-MyotonReading Myotonometer::run(const MyotonLocalModel& lm) const {
+namespace {
+
+/// Linear interpolation of samples (t_k, v_k) at t, in log t beyond the first positive sample (creep curves
+/// on a geometric time grid); held constant past the last sample.
+Real interpolate_creep(const std::vector<Real>& t, const std::vector<Real>& v, Real x) {
+  if (x <= t.front()) return v.front();
+  if (x >= t.back()) return v.back();
+  const size_t k = static_cast<size_t>(std::upper_bound(t.begin(), t.end(), x) - t.begin());  // t[k-1] <= x
+  const Real a = t[k - 1], b = t[k];
+  const Real f = a > 0 ? std::log(x / a) / std::log(b / a) : (x - a) / (b - a);
+  return v[k - 1] + f * (v[k] - v[k - 1]);
+}
+
+}  // namespace
+
+MyotonCreep Myotonometer::creep(const MyotonLocalModel& lm) const {
   const MyotonOptions& o = options_;
   LocalRun run(lm, local_dofs(lm));
   const VectorX zero = VectorX::Zero(3 * lm.mesh.n_nodes());
+  QuasiStaticOptions qo;
+  qo.newton.max_tangent_reuse = 8;  // the creep steps are small and nearly linear: one factorisation serves
+  qo.newton.keep_factorization = true;  // many (the convergence test is unchanged)
+  // Converged at 1e-7 of the probe force: a displacement error ~1e-7 F / k, far below the creep's increments.
+  qo.force_tolerance = 1e-7;
+  QuasiStaticSolver qs(run.solid, qo);
   // Preload: ramp over the first half of preload_time, hold for the second half.
-  QuasiStaticSolver qs(run.solid);
-  VectorX u = VectorX::Zero(3 * lm.mesh.n_nodes());
+  VectorX u0 = VectorX::Zero(3 * lm.mesh.n_nodes());
   const Real tr = 0.5 * o.preload_time;
   qs.solve(
-      u, [&](Real t) { return MechanicalLoad{std::min(t / tr, 1.0) * o.preload * run.f_unit, zero}; }, 0,
+      u0, [&](Real t) { return MechanicalLoad{std::min(t / tr, 1.0) * o.preload * run.f_unit, zero}; }, 0,
       o.preload_time, 2 * o.preload_steps, {}, nullptr, &run.inputs, &run.history);
-  // Impulse and free oscillation.
-  DynamicOptions dopt;
-  dopt.rho_inf = o.rho_inf;
-  // The probe's oscillation is a small perturbation of the preloaded state: the dynamic tangent changes
-  // little from step to step, so one factorisation serves many steps (the convergence test is unchanged).
-  dopt.newton.max_tangent_reuse = 20;
-  dopt.newton.keep_factorization = true;
-  DynamicSolver dyn(run.solid, dopt);
-  DynamicState st;
-  st.u = u;
-  st.v = VectorX::Zero(u.size());
-  st.a = VectorX::Zero(u.size());
-  const Real t_imp = o.impulse_duration;
-  auto load = [&](Real t) {
-    const Real f = o.preload + (t < t_imp - 1e-12 ? o.impulse : 0.0);
-    return MechanicalLoad{f * run.f_unit, zero};
+  const SolidHistory preloaded = run.history;
+  MyotonCreep c;
+  c.time.push_back(0);
+  for (Real t = o.creep_first_step;; t *= o.creep_growth) {
+    c.time.push_back(std::min(t, o.duration));
+    if (t >= o.duration) break;
+  }
+  // Follows force F held from t = 0 on the time grid from the preloaded state (first an instantaneous step to
+  // F: no time passes, so the viscous branches respond unrelaxed); the probe's position at each time.
+  auto follow = [&](Real F) {
+    std::vector<Real> w;
+    VectorX u = u0;
+    run.history = preloaded;
+    constexpr Real span = 1e-9;  // [s]
+    if (F != o.preload) {
+      qs.solve(
+          u,
+          [&](Real t) {
+            return MechanicalLoad{(o.preload + (t / span) * (F - o.preload)) * run.f_unit, zero};
+          },
+          0, span, 2, {}, nullptr, &run.inputs, &run.history);
+      // Rayleigh: the probe and the tissue moving in the shape of the instantaneous deflection.
+      const VectorX phi = u - u0;
+      const Real dw = run.probe_w(lm, u) - run.probe_w(lm, u0);
+      c.moving_mass = phi.dot(run.solid.mass_times(phi)) / (dw * dw);
+    }
+    w.push_back(run.probe_w(lm, u));
+    for (size_t k = 1; k < c.time.size(); ++k) {
+      qs.solve(
+          u, [&](Real) { return MechanicalLoad{F * run.f_unit, zero}; }, c.time[k - 1], c.time[k], 1, {},
+          nullptr, &run.inputs, &run.history);
+      w.push_back(run.probe_w(lm, u));
+    }
+    return w;
   };
-  dyn.initialize(st, MechanicalLoad{o.preload * run.f_unit, zero});
-  const Real w_pre = run.probe_w(lm, st.u);
+  const Real dF = o.creep_force_fraction * o.impulse;
+  const std::vector<Real> w_hold = follow(o.preload), w_push = follow(o.preload + dF);
+  for (size_t k = 0; k < c.time.size(); ++k) {
+    c.compliance.push_back((w_push[k] - w_hold[k]) / dF);
+    c.drift.push_back(w_hold[k] - w_hold[0]);
+  }
+  return c;
+}
+
+MyotonSignal myoton_probe_signal(const MyotonCreep& c, const MyotonOptions& o) {
+  // The probe (mass m) on the tissue's creep compliance J: m a = f(t) - p, x = integral J(t - s) dp(s), with
+  // f the impulse over [0, impulse_duration). Newmark's trapezoidal rule on a fine step h, the hereditary
+  // integral by the midpoint rule (each increment of p acting from its step's middle).
+  const int sub = o.substeps;
+  const Real h = o.dt / sub, m = c.moving_mass > 0 ? c.moving_mass : o.probe_mass;
+  const int n = static_cast<int>(std::ceil(o.duration / h - 1e-9));
+  const int n_imp = std::max(1, static_cast<int>(std::lround(o.impulse_duration / h)));
+  std::vector<Real> J(static_cast<size_t>(n) + 1), dp(static_cast<size_t>(n) + 1, 0.0);
+  for (int k = 0; k <= n; ++k)
+    J[static_cast<size_t>(k)] = interpolate_creep(c.time, c.compliance, (k + 0.5) * h);
+  const Real cm = h * h / (4 * m);
+  Real x = 0, v = 0, p = 0, a = o.impulse / m;  // the impulse acts from t = 0+
   MyotonSignal sig;
   auto record = [&](Real t) {
     sig.time.push_back(t);
-    sig.displacement.push_back(run.probe_w(lm, st.u) - w_pre);
-    sig.acceleration.push_back(run.probe_w(lm, st.a));
+    sig.displacement.push_back(x + interpolate_creep(c.time, c.drift, t));
+    sig.acceleration.push_back(a);
   };
   record(0);
-  const int n_imp = std::max(1, static_cast<int>(std::lround(t_imp / o.dt)));
-  const Real h_imp = t_imp / n_imp;
-  Real t = 0;
-  for (int i = 0; i < n_imp; ++i, t += h_imp) {
-    // Loads inside the impulse: evaluate the rectangular pulse at the step's interior points.
-    dyn.step(
-        st, [&](Real tt) { return load(std::min(tt, t_imp - 1e-9)); }, t, h_imp, &run.inputs, &run.history);
-    record(t + h_imp);
+  for (int i = 1; i <= n; ++i) {
+    const Real f = i <= n_imp ? o.impulse : 0.0;  // force at the step's end (inside the pulse up to its end)
+    Real H = 0;                                   // the earlier increments' displacement at t_i
+    for (int j = 1; j < i; ++j) H += J[static_cast<size_t>(i - j)] * dp[static_cast<size_t>(j)];
+    const Real xs = x + h * v + 0.25 * h * h * a + cm * f;
+    const Real d = (xs - cm * p - H) / (J[0] + cm);
+    dp[static_cast<size_t>(i)] = d;
+    p += d;
+    const Real a1 = (f - p) / m;
+    x = xs - cm * p;
+    v += 0.5 * h * (a + a1);
+    a = a1;
+    if (i == n_imp) a = -p / m;  // the pulse ends: the force steps down
+    if (i % sub == 0) record(i * h);
   }
-  t = t_imp;
-  const int n_free = static_cast<int>(std::ceil((o.duration - t_imp) / o.dt));
-  for (int i = 0; i < n_free; ++i, t += o.dt) {
-    dyn.step(st, [&](Real tt) { return load(std::max(tt, t_imp)); }, t, o.dt, &run.inputs, &run.history);
-    record(t + o.dt);
-  }
-  // Virtual accelerometer: a [1 2 1]/4 anti-alias filter removes the two-step ringing of the stiff
-  // probe-block mode excited by the force steps (attenuates the probe oscillation by (1 + cos(w dt))/2, < 1 %
-  // below 30 Hz).
-  std::vector<Real> a = sig.acceleration;
-  for (size_t i = 1; i + 1 < a.size(); ++i) sig.acceleration[i] = 0.25 * (a[i - 1] + 2 * a[i] + a[i + 1]);
-  return analyse_myoton_signal(sig, t_imp, o.probe_mass);
+  return sig;
+}
+
+MyotonReading Myotonometer::run(const MyotonLocalModel& lm) const {
+  return analyse_myoton_signal(myoton_probe_signal(creep(lm), options_), options_.impulse_duration,
+                               options_.probe_mass);
 }
 
 MyotonReading Myotonometer::measure(const StepView& view, const Vec3& point) const {

@@ -1,7 +1,8 @@
 // Virtual myotonometer (MyotonPRO protocol): a probe pressed on the skin with a constant preload receives a
 // brief impulse; the damped oscillation of the probe gives frequency F, dynamic stiffness S, logarithmic
-// decrement D, relaxation time R and creep C. Computed with implicit dynamics (DynamicSolver) on a local
-// submesh built around the skin point from a copy of the state; the run is never mutated.
+// decrement D, relaxation time R and creep C. The tissue under the probe is a viscoelastic spring: its creep
+// compliance under the impulse force comes from quasi-static solves on a local submesh built around the skin
+// point (the run is never mutated), and the probe's mass oscillates on it.
 #pragma once
 
 #include <string>
@@ -24,11 +25,17 @@ struct MyotonOptions {
   Real preload_time = 1.0;        ///< time over which the preload is ramped and held before the impulse [s]
   int preload_steps = 5;          ///< quasi-static steps of the preload ramp
   Real duration = 0.25;           ///< recording time from the start of the impulse [s]
-  Real dt = 1e-3;                 ///< dynamic time step [s] (>= 30 steps per period up to 30 Hz)
-  Real rho_inf = 0.5;             ///< generalized-alpha spectral radius (damps the probe block's stiff mode)
-  Real half_width = 0.02;         ///< half-width of the local box around the probe [m]
-  Real max_depth = 0.05;          ///< deepest extent of the local box (or the mesh bottom if shallower) [m]
-  Real growth = 2.0;              ///< growth ratio of cell sizes away from the probe [-]
+  Real dt = 1e-3;                 ///< sampling interval of the probe signal [s]
+  int substeps = 10;              ///< probe integration steps per sample
+  Real creep_first_step = 1e-4;   ///< first step of the creep test's geometric time grid [s]
+  Real creep_growth = 1.4;        ///< growth ratio of the creep test's steps [-]
+  /// Force of the creep test as a fraction of the impulse [-]: small, so that J is the tangent compliance
+  /// at the preload (the probe's response is superposed linearly on it).
+  Real creep_force_fraction = 0.1;
+  Real half_width = 0.02;  ///< half-width of the local box around the probe [m]
+  Real max_depth = 0.05;   ///< deepest extent of the local box (or the mesh bottom if shallower) [m]
+  Real growth = 2.0;       ///< growth ratio of cell sizes away from the probe [-]
+  int tip_cells = 1;       ///< cells across the probe tip (per side) [-]
   /// Throws InputError "myoton.<field>" for invalid values.
   void validate() const;
 };
@@ -60,6 +67,17 @@ struct MyotonReading {
   MyotonSignal signal;        ///< the probe signals
 };
 
+/// The probe's view of the tissue from a creep test on the preloaded local model (linear in the impulse: the
+/// tissue is a viscoelastic spring under the probe; its own inertia is left out).
+struct MyotonCreep {
+  std::vector<Real> time;        ///< from the impulse start, geometric grid from 0 to the duration [s]
+  std::vector<Real> compliance;  ///< J(t): probe displacement per newton under a held force step [m/N]
+  std::vector<Real> drift;       ///< probe displacement under the held preload alone, from t = 0 [m]
+  /// The probe's mass plus the tissue moving with it in the shape of the instantaneous deflection (Rayleigh's
+  /// kinetic energy) [kg]; 0: the probe's mass alone.
+  Real moving_mass = 0;
+};
+
 /// Evaluates the instrument quantities from probe signals (also usable on measured or analytic signals).
 /// impulse_end [s]: end of the impulse (the free oscillation starts there); probe_mass [kg].
 MyotonReading analyse_myoton_signal(const MyotonSignal& signal, Real impulse_end, Real probe_mass);
@@ -78,6 +96,10 @@ struct MyotonLocalModel {
   Vec3 normal = Vec3::UnitZ();                  ///< outward skin normal at the point (global frame)
 };
 
+/// Probe signals of the instrument's protocol from a creep test: the probe mass on the tissue's creep
+/// compliance under the impulse, plus the preload drift (Newmark trapezoidal rule, hereditary integral).
+MyotonSignal myoton_probe_signal(const MyotonCreep& creep, const MyotonOptions& options);
+
 /// Appends a reading as the series myoton_frequency (Hz), myoton_stiffness (N/m), myoton_decrement (1),
 /// myoton_relaxation_time (s) and myoton_creep (1) of `group`.
 void append_myoton_series(const std::string& group, const MyotonReading& reading, Observations& out);
@@ -93,11 +115,15 @@ class Myotonometer final : public Observer {
   /// Builds the local model at a skin point from the view's state (throws InputError "myoton.point" if the
   /// point is not above the mesh).
   MyotonLocalModel local_model(const StepView& view, const Vec3& point) const;
-  /// Full protocol on a local model: preload (quasi-static), impulse and free oscillation
-  /// (generalized-alpha).
+  /// The creep test on a local model: the preload ramped and held (quasi-static, viscous), then the probe's
+  /// response to a small force step (creep_force_fraction of the impulse) held from t = 0, less the
+  /// preload's drift (two quasi-static runs on a geometric time grid).
+  MyotonCreep creep(const MyotonLocalModel& model) const;
+  /// Full protocol on a local model: creep test, then the probe's impulse and free oscillation on it
+  /// (myoton_probe_signal) and the instrument's quantities.
   MyotonReading run(const MyotonLocalModel& model) const;
-  /// Static probe stiffness of a local model: (w(preload + impulse) - w(preload)) / impulse [N/m], elastic
-  /// response (instantaneous for viscoelastic laws: no time passes).
+  /// Static probe stiffness of a local model at the preload: (w(preload + dF) - w(preload)) / dF [N/m], dF
+  /// the creep test's force step; elastic response (instantaneous for viscoelastic laws: no time passes).
   Real static_stiffness(const MyotonLocalModel& model) const;
   /// local_model + run.
   MyotonReading measure(const StepView& view, const Vec3& point) const;

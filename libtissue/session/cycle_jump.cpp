@@ -39,7 +39,7 @@ MacroPlan CycleJumper::plan(Real t, Real t_end) const {
   // resolve theirs in the middle of the window, away from the ramps and the first cycles.
   Real window_end = boundary;
   bool settling = false;
-  if (glide) {
+  if (glide && run_.cycle_averaging && run_.glide_window > 0) {  // only glide windows need settled trips
     const Real start = t - st.local_time, ramp = st.technique->ramp(), settled = ramp + *period;
     settling = st.local_time < settled - 1e-9;
     if (settling) boundary = std::min(boundary, start + settled);

@@ -50,6 +50,10 @@ void StepSources::add_tone_drive(const VectorX& p_start, const VectorX& p_end, R
     constexpr Real g = 0.3872983346207417;  // sqrt(3/5) / 2
     constexpr std::array<Real, 3> s = {0.5 - g, 0.5, 0.5 + g}, w = {5.0 / 18, 8.0 / 18, 5.0 / 18};
     for (Index e = 0; e < n; ++e) {
+      if (p_start[e] == p_end[e]) {  // a constant pressure (tissue at rest): one evaluation
+        tone_drive_time[e] += h * tone_drive_law->pressure_drive(p_end[e]);
+        continue;
+      }
       Real sum = 0;
       for (int k = 0; k < 3; ++k)
         sum += w[k] * tone_drive_law->pressure_drive(p_start[e] + s[k] * (p_end[e] - p_start[e]));

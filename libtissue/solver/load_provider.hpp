@@ -49,8 +49,9 @@ struct StepSources {
   /// Zeroes everything for `cells` cells, `points` skin points and `nodes` mesh nodes (the displacement
   /// reference and the tone law stay).
   void reset(Index cells, Index points, Index nodes = 0);
-  /// Adds one substep of length h [s] to the tone drive: the trapezoid of the law's drive of the cell
-  /// pressures at its start and end [Pa] (in place, no allocation).
+  /// Adds one substep of length h [s] to the tone drive: the law's drive integrated along the pressure path
+  /// linear from each cell's pressure at the substep's start to its end [Pa] (3-point Gauss; one point where
+  /// a cell's pressure did not change); without a law, the trapezoid of the pressures. In place.
   void add_tone_drive(const VectorX& p_start, const VectorX& p_end, Real h);
   /// Takes the substep peaks (cell pressure and von Mises stress, node displacement) of the accepted state
   /// u with the element pass's cell values `pressure` and `von_mises`.
